@@ -1,0 +1,39 @@
+// The boundary between the engine and OS processes: the real driver spawns them, the simulated one pretends.
+import type { ArborError } from '../errors.js';
+import type { OutputTarget, ResolvedLaunch } from '../spec/types.js';
+
+/** How a process ended, as the OS reports it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** What the driver needs to start one process. */
+export interface LaunchRequest {
+  /** The worker's id (the simulated driver scripts behaviour by it). */
+  id: string;
+  launch: ResolvedLaunch;
+  stdout: OutputTarget;
+  stderr: OutputTarget;
+}
+
+/** Callbacks from a driver about one spawned process; each is called at most once, `spawned` before `exited`. */
+export interface ProcessListener {
+  /** The process runs (exec succeeded). May be called synchronously from `spawn`. */
+  spawned(pid: number): void;
+  /** The process could not be started (OTP `{error, E}`); `exited` will not follow. */
+  failed(error: ArborError): void;
+  /** The process (the group leader) has exited. */
+  exited(status: ExitStatus): void;
+}
+
+/** A started (or starting) process. */
+export interface ProcessHandle {
+  /** Sends a signal to the whole process group. Never throws (a gone group is ignored). */
+  signalGroup(signal: NodeJS.Signals): void;
+}
+
+/** Starts processes. */
+export interface Driver {
+  spawn(request: LaunchRequest, listener: ProcessListener): ProcessHandle;
+}

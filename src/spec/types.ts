@@ -1,0 +1,134 @@
+// The shapes of a supervision tree: what users write (…Options) and what the engine runs (…Spec, all defaults filled).
+
+/** OTP restart types: permanent always, transient on abnormal exit only, temporary never. */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** The restart strategies a supervisor can use. */
+export type StrategyName = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+
+/** OTP's auto_shutdown: whether a significant child's own exit stops the supervisor. */
+export type AutoShutdown = 'never' | 'any_significant' | 'all_significant';
+
+/** OTP shutdown: SIGKILL at once, kill signal then SIGKILL after N ms, or wait forever. */
+export type Shutdown = 'brutal_kill' | 'infinity' | number;
+
+/** Delay before a restart: initial, multiplied by factor up to max, jittered, reset after a stable run. */
+export interface BackoffPolicy {
+  /** First delay in ms (0: restart at once, as OTP does). */
+  initial: number;
+  /** Multiplier applied per consecutive restart (1: a fixed delay). */
+  factor: number;
+  /** Cap in ms before jitter. */
+  max: number;
+  /** Random extra fraction in [0, jitter) applied after the cap (Akka's randomFactor). */
+  jitter: number;
+  /** A child that stayed up at least this many ms gets its next delay back at `initial`. */
+  resetAfter: number;
+}
+
+/** Crash-loop detection: `maxRestarts` exits each before `minUptime`, within a sliding `window`, mean errored. */
+export interface UnstablePolicy {
+  minUptime: number;
+  maxRestarts: number;
+  window: number;
+}
+
+/** How to launch a worker's OS process, before interpreter resolution. */
+export interface LaunchOptions {
+  /** A file to run: its interpreter comes from the extension, or it is executed directly. */
+  script?: string;
+  /** A shell command line, run with `/bin/sh -c`. */
+  command?: string;
+  /** Interpreter for `script` (name on PATH or a path); 'none' runs the script itself. */
+  interpreter?: string;
+  interpreterArgs?: string[];
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Where a worker's stdout and stderr go: a file path (appended), 'inherit', 'ignore', or a file descriptor. */
+export type OutputTarget = string | number | 'inherit' | 'ignore';
+
+/** What a user writes for a worker (library API; camelCase). */
+export interface WorkerOptions extends LaunchOptions {
+  id: string;
+  restart?: RestartType;
+  significant?: boolean;
+  shutdown?: Shutdown;
+  /** Signal sent to the process group on a graceful stop (default SIGINT, as PM2). */
+  killSignal?: NodeJS.Signals;
+  /** Exit codes that count as a normal exit (besides 0). */
+  stopExitCodes?: number[];
+  /** Backoff between restarts; a number is a fixed delay in ms. */
+  backoff?: Partial<BackoffPolicy> | number;
+  /** Crash-loop detection; omitted means off. */
+  unstable?: Partial<UnstablePolicy> | false;
+  stdout?: OutputTarget;
+  stderr?: OutputTarget;
+}
+
+/** What a user writes for a supervisor (library API). */
+export interface SupervisorOptions {
+  id: string;
+  strategy?: StrategyName;
+  /** Restarts allowed within `period` seconds before giving up (OTP default 1). */
+  intensity?: number;
+  /** The intensity window in whole seconds (OTP default 5). */
+  period?: number;
+  autoShutdown?: AutoShutdown;
+  /** This supervisor's restart type as a child of its parent. */
+  restart?: RestartType;
+  significant?: boolean;
+  shutdown?: Shutdown;
+}
+
+/** A worker's launch, resolved: the exact file and argv to exec. */
+export interface ResolvedLaunch {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** The interpreter chosen ('none' when the file runs itself, 'sh' for a command string). */
+  interpreter: string;
+  /** The script or command as the user gave it (for display). */
+  display: string;
+}
+
+/** A validated worker spec: every default filled, the launch resolved. */
+export interface WorkerSpec {
+  kind: 'worker';
+  id: string;
+  restart: RestartType;
+  significant: boolean;
+  shutdown: Shutdown;
+  killSignal: NodeJS.Signals;
+  stopExitCodes: number[];
+  backoff: BackoffPolicy;
+  unstable: UnstablePolicy | null;
+  launch: ResolvedLaunch;
+  stdout: OutputTarget;
+  stderr: OutputTarget;
+}
+
+/** A validated supervisor spec with its children in start order. */
+export interface SupervisorSpec {
+  kind: 'supervisor';
+  id: string;
+  strategy: StrategyName;
+  intensity: number;
+  period: number;
+  autoShutdown: AutoShutdown;
+  restart: RestartType;
+  significant: boolean;
+  shutdown: Shutdown;
+  children: ChildSpec[];
+}
+
+/** Any node of a tree. */
+export type ChildSpec = WorkerSpec | SupervisorSpec;
+
+/** An unvalidated tree node as built by `worker()` and `supervisor()`. */
+export type ChildDraft =
+  | { kind: 'worker'; options: WorkerOptions }
+  | { kind: 'supervisor'; options: SupervisorOptions; children: ChildDraft[] };
