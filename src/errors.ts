@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   E_CWD_NOT_FOUND: 'the working directory does not exist',
   E_UNSUPPORTED_TYPESCRIPT: 'a .ts script needs a Node with type stripping (22.6 or later) or an explicit interpreter',
   E_SPAWN_FAILED: 'the operating system refused to start the process',
+  E_SIGNAL_FAILED: 'a signal could not be sent to a process group (bad group id, unknown signal or refused)',
   E_START_FAILED: 'a supervisor could not start one of its children during init',
   E_CHILD_NOT_FOUND: 'no child with that id under the supervisor',
   E_CHILD_RUNNING: 'the child is running or restarting; terminate it first',
@@ -20,8 +21,12 @@ export const ERROR_CODES = {
   E_APP_NOT_FOUND: 'no app matches the target',
   E_NAME_CLASH: 'an app with that name is already running',
   E_DAEMON_UNREACHABLE: 'the daemon could not be reached or started',
+  E_DAEMON_RUNNING: 'another daemon already holds the lock of this arbor home',
+  E_HOME_UNUSABLE: 'the arbor home directory (ARBOR_HOME) could not be created, locked or made private',
   E_RPC: 'the daemon answered a request with an error',
   E_BAD_REQUEST: 'a request to the daemon was malformed',
+  E_USAGE: 'the command line names an unknown command or flag, lacks a required argument, or gives a flag a bad value',
+  E_LOG_IO: 'a log file could not be opened, written, rotated, truncated or read',
 } as const;
 
 /** A stable error code, e.g. 'E_DUPLICATE_ID'. */

@@ -25,6 +25,8 @@ export interface ProcessListener {
   failed(error: ArborError): void;
   /** The process (the group leader) has exited. */
   exited(status: ExitStatus): void;
+  /** The start was declined without an error (OTP `ignore`): nothing runs and nothing follows. Simulated drivers only. */
+  ignored(): void;
 }
 
 /** A started (or starting) process. */

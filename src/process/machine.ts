@@ -1,0 +1,191 @@
+// One managed OS process as an xstate machine with PM2's statuses; its supervisor decides restarts.
+import { createActor, setup, type ActorRefFrom } from 'xstate';
+import type { ArborError } from '../errors.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Driver, ExitStatus, ProcessHandle } from '../runtime/driver.js';
+import type { WorkerSpec } from '../spec/types.js';
+import type { ChildCommand, ChildRef, ChildReport, ChildStatus } from '../supervisor/protocol.js';
+import { classifyExit, type Exit } from './exit.js';
+
+/** What a process machine needs from the outside world. */
+export interface ProcessMachineInput {
+  spec: WorkerSpec;
+  driver: Driver;
+  clock: Clock;
+  report: (report: ChildReport) => void;
+}
+
+interface ProcessContext extends ProcessMachineInput {
+  incarnation: number;
+  handle: ProcessHandle | null;
+  pid: number | null;
+  startedAt: number;
+  stopRequested: boolean;
+  lastExit: Exit | null;
+}
+
+type ProcessEvent =
+  | ChildCommand
+  | { type: 'os.spawned'; incarnation: number; pid: number }
+  | { type: 'os.failed'; incarnation: number; error: ArborError }
+  | { type: 'os.ignored'; incarnation: number }
+  | { type: 'os.exited'; incarnation: number; status: ExitStatus };
+
+const killTimeoutMs = ({ context }: { context: ProcessContext }): number =>
+  typeof context.spec.shutdown === 'number' ? context.spec.shutdown : 0;
+
+// The process machine; statuses are the state names, so `status()` is a lookup. Its context belongs to this actor
+// alone and actions update it in place: supervisors drive children synchronously from their own actions, where
+// xstate's `assign` is reserved for the outer actor (and in place is also what keeps a restart cheap).
+export const processMachine = setup({
+  types: {} as { context: ProcessContext; events: ProcessEvent; input: ProcessMachineInput },
+  delays: { killTimeout: killTimeoutMs },
+  guards: {
+    isCurrentRun: ({ context, event }) => 'incarnation' in event && event.incarnation === context.incarnation,
+    stopWasRequested: ({ context }) => context.stopRequested,
+    shutdownIsTimed: ({ context }) => typeof context.spec.shutdown === 'number',
+  },
+  actions: {
+    beginRun: ({ context, event }) =>
+      Object.assign(context, {
+        incarnation: (event as Extract<ChildCommand, { type: 'start' }>).incarnation,
+        handle: null,
+        pid: null,
+        stopRequested: false,
+      }),
+    spawnProcess: ({ context, self }) => {
+      const incarnation = context.incarnation;
+      const handle = context.driver.spawn(
+        { id: context.spec.id, launch: context.spec.launch, stdout: context.spec.stdout, stderr: context.spec.stderr },
+        {
+          spawned: (pid) => self.send({ type: 'os.spawned', incarnation, pid }),
+          failed: (error) => self.send({ type: 'os.failed', incarnation, error }),
+          exited: (status) => self.send({ type: 'os.exited', incarnation, status }),
+          ignored: () => self.send({ type: 'os.ignored', incarnation }),
+        },
+      );
+      context.handle = handle;
+    },
+    recordSpawn: ({ context, event }) => {
+      context.pid = (event as Extract<ProcessEvent, { type: 'os.spawned' }>).pid;
+      context.startedAt = context.clock.now();
+    },
+    requestStop: ({ context }) => {
+      context.stopRequested = true;
+    },
+    recordExit: ({ context, event }) => {
+      context.lastExit = classifyExit((event as Extract<ProcessEvent, { type: 'os.exited' }>).status, {
+        stopRequested: context.stopRequested,
+        stopExitCodes: context.spec.stopExitCodes,
+        uptimeMs: context.clock.now() - context.startedAt,
+      });
+      context.pid = null;
+      context.handle = null;
+    },
+    sendKillSignal: ({ context }) => {
+      const signal = context.spec.shutdown === 'brutal_kill' ? 'SIGKILL' : context.spec.killSignal;
+      context.handle?.signalGroup(signal);
+    },
+    sendSigkill: ({ context }) => context.handle?.signalGroup('SIGKILL'),
+    reportStarted: ({ context }) =>
+      context.report({ type: 'child.started', id: context.spec.id, incarnation: context.incarnation, pid: context.pid }),
+    reportStartFailed: ({ context, event }) =>
+      context.report({
+        type: 'child.start_failed',
+        id: context.spec.id,
+        incarnation: context.incarnation,
+        error: (event as Extract<ProcessEvent, { type: 'os.failed' }>).error,
+      }),
+    reportIgnored: ({ context }) =>
+      context.report({ type: 'child.ignored', id: context.spec.id, incarnation: context.incarnation }),
+    reportExited: ({ context }) =>
+      context.report({ type: 'child.exited', id: context.spec.id, incarnation: context.incarnation, exit: context.lastExit! }),
+    reportStopped: ({ context }) =>
+      context.report({ type: 'child.stopped', id: context.spec.id, incarnation: context.incarnation, exit: null }),
+    reportStoppedWithExit: ({ context }) =>
+      context.report({ type: 'child.stopped', id: context.spec.id, incarnation: context.incarnation, exit: context.lastExit }),
+  },
+}).createMachine({
+  id: 'process',
+  context: ({ input }) => ({
+    ...input,
+    incarnation: 0,
+    handle: null,
+    pid: null,
+    startedAt: 0,
+    stopRequested: false,
+    lastExit: null,
+  }),
+  initial: 'stopped',
+  states: {
+    stopped: {
+      on: {
+        start: { target: 'launching', actions: 'beginRun' },
+        stop: { actions: 'reportStopped' },
+        wait: { target: 'waiting restart' },
+        errored: { target: 'errored' },
+      },
+    },
+    'waiting restart': {
+      on: {
+        start: { target: 'launching', actions: 'beginRun' },
+        stop: { target: 'stopped', actions: 'reportStopped' },
+        errored: { target: 'errored' },
+      },
+    },
+    errored: {
+      on: {
+        start: { target: 'launching', actions: 'beginRun' },
+        stop: { actions: 'reportStopped' },
+        wait: { target: 'waiting restart' },
+      },
+    },
+    launching: {
+      entry: 'spawnProcess',
+      on: {
+        'os.spawned': [
+          { guard: 'stopWasRequested', target: 'stopping', actions: 'recordSpawn' },
+          { guard: 'isCurrentRun', target: 'online', actions: ['recordSpawn', 'reportStarted'] },
+        ],
+        'os.failed': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportStartFailed' },
+        'os.ignored': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportIgnored' },
+        stop: { actions: 'requestStop' },
+      },
+    },
+    online: {
+      on: {
+        'os.exited': { guard: 'isCurrentRun', target: 'stopped', actions: ['recordExit', 'reportExited'] },
+        stop: { target: 'stopping', actions: 'requestStop' },
+      },
+    },
+    stopping: {
+      entry: 'sendKillSignal',
+      after: {
+        killTimeout: { guard: 'shutdownIsTimed', actions: 'sendSigkill' },
+      },
+      on: {
+        'os.exited': { guard: 'isCurrentRun', target: 'stopped', actions: ['recordExit', 'reportStoppedWithExit'] },
+        'os.failed': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportStopped' },
+        'os.ignored': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportStopped' },
+        stop: {},
+      },
+    },
+  },
+});
+
+/** A running process actor. */
+export type ProcessActor = ActorRefFrom<typeof processMachine>;
+
+// Creates a worker's actor and wraps it in the child interface its supervisor uses.
+export function createProcessChild(input: ProcessMachineInput): ChildRef & { lastExit(): Exit | null } {
+  const actor = createActor(processMachine, { input, clock: input.clock });
+  actor.start();
+  return {
+    id: input.spec.id,
+    send: (command) => actor.send(command),
+    status: () => actor.getSnapshot().value as ChildStatus,
+    pid: () => actor.getSnapshot().context.pid,
+    lastExit: () => actor.getSnapshot().context.lastExit,
+    dispose: () => actor.stop(),
+  };
+}

@@ -1,0 +1,216 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isArborError } from '../../src/errors.js';
+import { needsRotation, rotateFile, RotationWatcher } from '../../src/logs/rotate.js';
+import { linesOf, makeTempDir, numbersProblem, rotationSet, waitFor } from './helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await cleanup();
+});
+
+describe('rotateFile', () => {
+  it('shifts path -> path.1 -> path.2 and drops what falls beyond retain', () => {
+    const path = join(dir, 'app.log');
+    for (const generation of ['a', 'b', 'c']) {
+      writeFileSync(path, generation);
+      rotateFile(path, 2);
+    }
+    expect(existsSync(path)).toBe(false);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('c');
+    expect(readFileSync(`${path}.2`, 'utf8')).toBe('b');
+    expect(existsSync(`${path}.3`)).toBe(false);
+  });
+
+  it('leaves everything alone when the file is missing', () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(`${path}.1`, 'old');
+    rotateFile(path, 3);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('old');
+    expect(existsSync(`${path}.2`)).toBe(false);
+  });
+
+  it('keeps the order across a gap in the chain', () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(`${path}.2`, 'oldest');
+    writeFileSync(path, 'newest');
+    rotateFile(path, 3);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('newest');
+    expect(readFileSync(`${path}.3`, 'utf8')).toBe('oldest');
+  });
+
+  it('removes files numbered above a lowered retain and nothing else', () => {
+    const path = join(dir, 'app.log');
+    for (const name of ['app.log.1', 'app.log.2', 'app.log.3', 'app.log.4', 'app.log.bak', 'app.log.01', 'other.log.9']) {
+      writeFileSync(join(dir, name), name);
+    }
+    writeFileSync(path, 'current');
+    rotateFile(path, 2);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('current');
+    expect(readFileSync(`${path}.2`, 'utf8')).toBe('app.log.1');
+    expect(existsSync(`${path}.3`)).toBe(false);
+    expect(existsSync(`${path}.4`)).toBe(false);
+    for (const name of ['app.log.bak', 'app.log.01', 'other.log.9']) expect(existsSync(join(dir, name))).toBe(true);
+  });
+
+  it('rejects a retain below 1 with E_INVALID_SPEC', () => {
+    expect(() => rotateFile(join(dir, 'x.log'), 0)).toThrow(expect.objectContaining({ code: 'E_INVALID_SPEC' }));
+  });
+});
+
+describe('needsRotation', () => {
+  it('is true from maxBytes on, false below and for a missing file', () => {
+    const path = join(dir, 'app.log');
+    expect(needsRotation(path, 10)).toBe(false);
+    writeFileSync(path, '123456789');
+    expect(needsRotation(path, 10)).toBe(false);
+    writeFileSync(path, '1234567890');
+    expect(needsRotation(path, 10)).toBe(true);
+  });
+});
+
+describe('RotationWatcher', () => {
+  it('rotates only the files over their limit and tells onRotated', async () => {
+    const big = join(dir, 'big.log');
+    const small = join(dir, 'small.log');
+    writeFileSync(big, 'x'.repeat(100));
+    writeFileSync(small, 'x'.repeat(10));
+    const rotatedCalls: string[] = [];
+    const watcher = new RotationWatcher([
+      { path: big, maxBytes: 50, retain: 2, onRotated: (path) => rotatedCalls.push(path) },
+      { path: small, maxBytes: 50, retain: 2, onRotated: (path) => rotatedCalls.push(path) },
+      { path: join(dir, 'missing.log'), maxBytes: 50, retain: 2 },
+    ]);
+    expect(await watcher.checkNow()).toEqual([big]);
+    expect(rotatedCalls).toEqual([big]);
+    expect(existsSync(`${big}.1`)).toBe(true);
+    expect(existsSync(`${small}.1`)).toBe(false);
+  });
+
+  it('runs on its timer until stopped', async () => {
+    const path = join(dir, 'app.log');
+    const watcher = new RotationWatcher([{ path, maxBytes: 5, retain: 5 }], { intervalMs: 10 }).start();
+    try {
+      writeFileSync(path, 'first line');
+      await waitFor(() => existsSync(`${path}.1`), 2000, 'first rotation');
+      watcher.stop();
+      writeFileSync(path, 'second line');
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(existsSync(`${path}.2`)).toBe(false);
+    } finally {
+      watcher.stop();
+    }
+  });
+
+  it('reports a failing onRotated through onError and keeps going', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'x'.repeat(20));
+    const errors: unknown[] = [];
+    const watcher = new RotationWatcher(
+      [{ path, maxBytes: 10, retain: 1, onRotated: () => { throw new Error('boom'); } }],
+      { onError: (error) => errors.push(error) },
+    );
+    expect(await watcher.checkNow()).toEqual([path]);
+    expect(errors).toHaveLength(1);
+    expect(isArborError(errors[0], 'E_LOG_IO')).toBe(true);
+  });
+
+  it('rejects targets with a bad limit at the boundary', () => {
+    expect(() => new RotationWatcher([{ path: 'x', maxBytes: 0, retain: 1 }])).toThrow(expect.objectContaining({ code: 'E_INVALID_SPEC' }));
+  });
+});
+
+// A node child that prints the numbers from..to, one per line, in small batches spread over time.
+const WRITER = `
+const [from, to] = process.argv.slice(1).map(Number);
+let next = from;
+function batch() {
+  let text = '';
+  for (let k = 0; k < 40 && next <= to; k++) text += (next++) + '\\n';
+  process.stdout.write(text);
+  if (next <= to) setTimeout(batch, 1);
+}
+batch();
+`;
+
+function startWriter(path: string, from: number, to: number): { child: ChildProcess; exited: Promise<void> } {
+  const fd = openSync(path, 'a'); // O_APPEND: the child's stdout follows the file through renames
+  const child = spawn(process.execPath, ['-e', WRITER, String(from), String(to)], { stdio: ['ignore', fd, 'inherit'] });
+  closeSync(fd);
+  children.push(child);
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
+  });
+  return { child, exited };
+}
+
+describe('lossless rotation under a live writer', () => {
+  it('keeps every line of a child writing through an O_APPEND fd while its file is rotated', async () => {
+    const path = join(dir, 'child.log');
+    const count = 6000;
+    let rotations = 0;
+    let rotationsWhileRunning = 0;
+    let running = true;
+    const watcher = new RotationWatcher(
+      [{ path, maxBytes: 2000, retain: 5, onRotated: () => { rotations += 1; if (running) rotationsWhileRunning += 1; } }],
+      { intervalMs: 5 },
+    );
+    const writer = startWriter(path, 1, count);
+    watcher.start();
+    try {
+      await writer.exited;
+      running = false;
+    } finally {
+      watcher.stop();
+    }
+    expect(rotationsWhileRunning).toBeGreaterThanOrEqual(1);
+    expect(rotations).toBe(rotationsWhileRunning);
+    // The renamed file kept receiving the child's lines: all of them are there, once, in order.
+    const lines = linesOf(rotationSet(path));
+    expect(numbersProblem(lines, count)).toBeNull();
+    expect(lines.map(Number)).toEqual([...lines.map(Number)].sort((a, b) => a - b));
+  });
+
+  it('keeps every line when a restarted process overlaps the old one across several rotations', async () => {
+    const path = join(dir, 'overlap.log');
+    const perWriter = 4000;
+    const writers: Promise<void>[] = [];
+    const watcher = new RotationWatcher(
+      [{
+        path,
+        maxBytes: 1500,
+        retain: 20,
+        onRotated: () => {
+          // The "restart": a new incarnation opens the path afresh while the old one still writes to the renamed file.
+          if (writers.length < 3) writers.push(startWriter(path, writers.length * perWriter + 1, (writers.length + 1) * perWriter).exited);
+        },
+      }],
+      { intervalMs: 5 },
+    );
+    writers.push(startWriter(path, 1, perWriter).exited);
+    watcher.start();
+    try {
+      // Writers are added from onRotated; wait until the set stops growing and all have finished.
+      let settled = 0;
+      while (settled !== writers.length) {
+        settled = writers.length;
+        await Promise.all(writers);
+      }
+    } finally {
+      watcher.stop();
+    }
+    expect(writers.length).toBeGreaterThanOrEqual(3); // at least two rotations, each with an old writer still running
+    expect(numbersProblem(linesOf(rotationSet(path)), writers.length * perWriter)).toBeNull();
+  });
+});
