@@ -24,6 +24,8 @@ export interface StartOptions {
   baseDir?: string;
   /** Environment children inherit (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Receives every event from the first start on (the `event` listener can only be added once `start` resolved). */
+  onEvent?: (event: TreeEvent) => void;
 }
 
 /** One child as `children()` reports it. */
@@ -155,6 +157,7 @@ export async function start(draft: ChildDraft, options: StartOptions = {}): Prom
   let tree: Tree | null = null;
   const emit = (event: TreeEvent): void => {
     if (logger) logTreeEvent(logger, event);
+    options.onEvent?.(event);
     tree?.emit('event', event);
   };
   let initialReport: ((report: ChildReport) => void) | null = null;

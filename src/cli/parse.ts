@@ -207,6 +207,21 @@ function startTargets(targets: string[]): { app: Record<string, unknown>; script
   return { app: { script: commandLine }, scriptIsCommand: true };
 }
 
+// The verb the line names: the first word that is not a flag (arbor's global flags take no values); after `help`, the next.
+function namedVerb(head: readonly string[]): string | undefined {
+  const words = head.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+// Adds the ~55 app flags only to the verb being run (or to all when showing the full help): commander spends
+// ~12 ms registering them on all six start-like verbs, which every `arbor ls` would pay.
+function appFlagsIfNamed(command: Command, verb: string | undefined): AppFlagsReader {
+  if (verb === undefined || command.name() === verb || command.aliases().includes(verb)) return addAppFlags(command);
+  return () => {
+    throw new Error(`arbor: '${command.name()}' ran without its flags although the line names '${verb}'`);
+  };
+}
+
 const PROGRAM_HELP_FOOTER = `
 Run \`arbor <command> --help\` for a command's flags.
 Arguments after -- go to the script: arbor start app.js -- --port 8080`;
@@ -216,6 +231,7 @@ function buildProgram(
   output: { out: string; err: string },
   helpWidth: number,
   scriptArgs: string[] | undefined,
+  verb: string | undefined,
   emit: (draft: Draft) => void,
 ): Command {
   const program = new Command('arbor');
@@ -246,37 +262,37 @@ function buildProgram(
     .command('start')
     .description('start apps from scripts or config files')
     .argument('[targets...]', 'names, ids, namespaces, files, "a command line", or - (JSON on stdin)');
-  const startFlags = addAppFlags(start);
+  const startFlags = appFlagsIfNamed(start, verb);
   start.action((targets: string[]) => {
     const { app, scriptIsCommand } = startTargets(targets);
     const flags = startFlags(scriptArgs);
     emit({ command: 'start', targets, scriptIsCommand, ...flags, app: { ...app, ...flags.app } });
   });
 
-  for (const verb of ['stop', 'restart', 'reload', 'delete'] as const) {
+  for (const name of ['stop', 'restart', 'reload', 'delete'] as const) {
     const command = program
-      .command(verb)
+      .command(name)
       .description(
         {
           stop: 'stop processes (they stay listed)',
           restart: 'stop then start processes',
           reload: 'replace processes, the new before the old',
           delete: 'stop processes and remove them',
-        }[verb],
+        }[name],
       )
       .argument('<targets...>', 'ids, names, namespaces, all, /regex/, ecosystem files, or - (JSON on stdin)');
-    if (verb === 'delete') command.alias('del');
-    const read = verb === 'stop' || verb === 'delete' ? addOnlyFlag(command) : addAppFlags(command);
-    command.action((targets: string[]) => emit({ command: verb, targets, ...read(scriptArgs) }));
+    if (name === 'delete') command.alias('del');
+    const read = name === 'stop' || name === 'delete' ? addOnlyFlag(command) : appFlagsIfNamed(command, verb);
+    command.action((targets: string[]) => emit({ command: name, targets, ...read(scriptArgs) }));
   }
 
-  for (const verb of ['startOrRestart', 'startOrReload', 'startOrGracefulReload'] as const) {
+  for (const name of ['startOrRestart', 'startOrReload', 'startOrGracefulReload'] as const) {
     const command = program
-      .command(verb)
-      .description(`start or ${verb === 'startOrRestart' ? 'restart' : 'reload'} the apps of a file`)
+      .command(name)
+      .description(`start or ${name === 'startOrRestart' ? 'restart' : 'reload'} the apps of a file`)
       .argument('<file>', 'ecosystem file');
-    const read = addAppFlags(command);
-    command.action((file: string) => emit({ command: verb, file, ...read(scriptArgs) }));
+    const read = appFlagsIfNamed(command, verb);
+    command.action((file: string) => emit({ command: name, file, ...read(scriptArgs) }));
   }
 
   const bare = [
@@ -289,12 +305,12 @@ function buildProgram(
     ['ping', 'start the daemon if needed, ping it', []],
     ['kill', 'stop every process and the daemon', []],
   ] as const;
-  for (const [verb, description, aliases] of bare) {
+  for (const [name, description, aliases] of bare) {
     program
-      .command(verb)
+      .command(name)
       .description(description)
       .aliases(aliases)
-      .action(() => emit({ command: verb }));
+      .action(() => emit({ command: name }));
   }
 
   const targeted = [
@@ -303,25 +319,25 @@ function buildProgram(
     ['id', 'print the ids of an app', [], '<target>', 'name'],
     ['reset', 'zero the restart counters', [], '<target>', 'name, id or all'],
   ] as const;
-  for (const [verb, description, aliases, argument, argumentHelp] of targeted) {
+  for (const [name, description, aliases, argument, argumentHelp] of targeted) {
     program
-      .command(verb)
+      .command(name)
       .description(description)
       .aliases(aliases)
       .argument(argument, argumentHelp)
-      .action((target: string) => emit({ command: verb, target }));
+      .action((target: string) => emit({ command: name, target }));
   }
 
-  for (const [verb, description] of [
+  for (const [name, description] of [
     ['pid', 'print pids (of an app, or all)'],
     ['flush', 'empty log files (of an app, or all)'],
   ] as const) {
     program
-      .command(verb)
+      .command(name)
       .description(description)
       .argument('[target]', 'name, id or namespace')
       .action((target: string | undefined) =>
-        emit(target === undefined ? { command: verb } : { command: verb, target }),
+        emit(target === undefined ? { command: name } : { command: name, target }),
       );
   }
 
@@ -438,7 +454,7 @@ export function parseCommandLine(argv: readonly string[], options: ParseOptions 
   const { head, scriptArgs } = splitScriptArgs(argv);
   const output = { out: '', err: '' };
   let draft: Draft | undefined;
-  const program = buildProgram(output, options.helpWidth ?? 80, scriptArgs, (made) => {
+  const program = buildProgram(output, options.helpWidth ?? 80, scriptArgs, namedVerb(head), (made) => {
     draft = made;
   });
 

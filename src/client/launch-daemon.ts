@@ -7,6 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { ArborError } from '../errors.js';
 import { ensureHome } from '../daemon/home.js';
 import type { HomePaths } from '../daemon/home.js';
+import { lockHolderPid } from '../daemon/lock.js';
 import { connect } from './connection.js';
 import type { RpcConnection } from './connection.js';
 
@@ -53,11 +54,14 @@ export async function ensureDaemon(paths: HomePaths, options: EnsureDaemonOption
   const deadline = performance.now() + timeoutMs;
   let delay = FIRST_POLL_DELAY_MS;
   for (;;) {
-    const remaining = deadline - performance.now();
-    const connection = await pingDaemon(paths.socket, Math.max(1, Math.min(PROBE_TIMEOUT_MS, remaining)));
+    const connection = await pingDaemon(paths.socket, Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - performance.now())));
     if (connection !== undefined) return { connection, started: true };
-    if (spawned.spawnError !== undefined || performance.now() + delay > deadline) break;
-    await sleep(delay);
+    if (spawned.spawnError !== undefined) break;
+    // Our daemon exited: fine if it lost the lock to one that is starting (it will answer soon), fatal if not.
+    if (spawned.exit !== undefined && lockHolderPid(paths) === undefined) break;
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) break;
+    await sleep(Math.min(delay, remaining));
     delay = Math.min(delay * 2, MAX_POLL_DELAY_MS);
   }
   throw unreachableError(paths, spawned, timeoutMs);

@@ -36,8 +36,14 @@ export function badValue(at: ConfigLocation, field: string, value: unknown, allo
 }
 
 // An E_CONFIG error with a message of its own (duplicates, missing fields), carrying the same details.
-export function configError(at: ConfigLocation, message: string, details: { field?: string; value?: unknown; allowed?: string } = {}): ArborError {
-  return new ArborError('E_CONFIG', `${message} in ${describeLocation(at)}`, {
+// A string message gets " in <location>" appended; a function places the location itself.
+export function configError(
+  at: ConfigLocation,
+  message: string | ((where: string) => string),
+  details: { field?: string; value?: unknown; allowed?: string } = {},
+): ArborError {
+  const where = describeLocation(at);
+  return new ArborError('E_CONFIG', typeof message === 'string' ? `${message} in ${where}` : message(where), {
     details: { file: at.file, app: at.name ?? (at.path === '' ? undefined : at.path), path: at.path, ...details },
   });
 }

@@ -53,7 +53,7 @@ export function parseEcosystem(raw: unknown, options: EcosystemOptions): Ecosyst
     const earlier = firstIndexByName.get(app.name);
     if (earlier !== undefined) {
       const at: ConfigLocation = { ...fileAt, path: `apps[${index}]`, name: app.name };
-      throw configError(at, `name "${app.name}" is already used by apps[${earlier}]; app names must be unique in a file`, {
+      throw configError(at, (where) => `${where}: name "${app.name}" is already used by apps[${earlier}]; app names must be unique in a file`, {
         field: 'name', value: app.name, allowed: 'a name no other app in the file uses',
       });
     }

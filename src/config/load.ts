@@ -72,7 +72,8 @@ async function requireFile(file: string): Promise<void> {
 }
 
 // Strict JSON; failing that, PM2's relaxed reading (a JavaScript object literal, evaluated without access to anything), with a warning.
-export function parseJsonConfig(text: string, file: string): LoadedValue {
+export function parseJsonConfig(source: string, file: string): LoadedValue {
+  const text = source.replace(/^\uFEFF/, '');
   try {
     return { value: JSON.parse(text), warnings: [] };
   } catch (error) {

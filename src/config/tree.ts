@@ -99,13 +99,13 @@ function appNode(raw: Record<string, unknown>, path: string, walk: Walk): TreeAp
     const names = [...walk.apps.keys()];
     const suggestion = typeof name === 'string' ? closest(name, names) : undefined;
     const hint = suggestion === undefined ? `the apps are ${names.map((n) => JSON.stringify(n)).join(', ')}` : `did you mean "${suggestion}"?`;
-    throw configError(location(walk, path), `${JSON.stringify(name)} is not the name of an app in apps; ${hint}`, {
+    throw configError(location(walk, path), (where) => `${where} names app ${JSON.stringify(name)}, which is not in apps; ${hint}`, {
       field: 'app', value: name, allowed: names.join(', '),
     });
   }
   const earlier = walk.placedApps.get(name);
   if (earlier !== undefined) {
-    throw configError(location(walk, path, name), `app "${name}" appears twice in the tree (first at ${earlier}); each app may appear once`, {
+    throw configError(location(walk, path, name), (where) => `${where}: app "${name}" is already placed at ${earlier}; each app may appear once in the tree`, {
       field: 'app', value: name, allowed: 'each app at most once',
     });
   }
@@ -129,9 +129,9 @@ function requireNonPermanent(restart: RestartType, at: ConfigLocation): void {
 }
 
 function claimSupervisorId(id: string, path: string, walk: Walk): void {
-  const clash = walk.supervisorIds.get(id) ?? (walk.apps.has(id) ? 'apps' : undefined);
+  const clash = walk.supervisorIds.get(id) ?? (walk.apps.has(id) ? 'an app' : undefined);
   if (clash !== undefined) {
-    throw configError(location(walk, path, id), `supervisor id "${id}" is already used (by ${clash}); ids and app names must all differ`, {
+    throw configError(location(walk, path, id), (where) => `${where}: supervisor id "${id}" is already used by ${clash}; supervisor ids and app names must all differ`, {
       field: 'supervisor', value: id, allowed: 'a name not used by another supervisor or app',
     });
   }
@@ -146,7 +146,7 @@ function canonicalFields(raw: Record<string, unknown>, known: readonly string[],
     if (key === undefined) {
       const suggestion = closest(spelled, known);
       const hint = suggestion === undefined ? `the keys are ${known.join(', ')}` : `did you mean "${suggestion}"?`;
-      throw configError(at, `unknown key "${spelled}"; ${hint}`, { field: spelled, value, allowed: known.join(', ') });
+      throw configError(at, (where) => `unknown key "${spelled}" in ${where}; ${hint}`, { field: spelled, value, allowed: known.join(', ') });
     }
     if (value !== undefined && value !== null) fields.set(key, value);
   }

@@ -16,7 +16,7 @@ export interface AppConfig {
   args: string[];
   /** Absolute; defaults to the config file's directory. */
   cwd: string;
-  /** undefined: chosen from the script's extension when the app is launched; 'none' runs the script itself. */
+  /** undefined: chosen from the script's extension when the app is launched; 'none' runs the script itself. A relative path containing '/' is made absolute against `cwd`, as for `script`. */
   interpreter: string | undefined;
   interpreter_args: string[];
   exec_mode: ExecMode;

@@ -108,7 +108,8 @@ export function normalizeAppDetailed(raw: unknown, where: AppSource, options: No
 
   const shellEnv = options.shellEnv ?? process.env;
   const cwd = resolveFrom(options.baseDir, read('cwd', parseNonEmptyString) ?? '.', shellEnv);
-  const interpreter = read('interpreter', parseNonEmptyString);
+  const givenInterpreter = read('interpreter', parseNonEmptyString);
+  const interpreter = givenInterpreter === undefined ? undefined : resolveScript(cwd, givenInterpreter, shellEnv);
   const resolvedScript = resolveScript(cwd, script, shellEnv);
 
   const explicitMode = read('exec_mode', parseExecMode);

@@ -184,7 +184,6 @@ export function parseName(value: unknown): Parsed<string> {
   const allowed = 'a non-empty string without "/", "\\", control characters or surrounding spaces, not "all" and not only digits';
   const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
   if (typeof text !== 'string' || text === '' || text.trim() !== text) return no(allowed);
-  // eslint-disable-next-line no-control-regex
   if (/[/\\\u0000-\u001f\u007f]/.test(text) || text === 'all' || /^\d+$/.test(text)) return no(allowed);
   return ok(text);
 }

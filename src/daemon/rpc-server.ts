@@ -20,7 +20,7 @@ import type { Server, Socket } from 'node:net';
 import { ArborError, describeValue } from '../errors.js';
 import { isWindowsPipe } from './home.js';
 import { createFrameDecoder, encodeFrame, eventMatches, requestIdOf, toErrorBody, toRequest } from './protocol.js';
-import type { RpcReply } from './protocol.js';
+import type { RpcReply, RpcRequest } from './protocol.js';
 import { socketAnswers } from './socket-probe.js';
 
 /** What a handler learns about the caller. */
@@ -44,7 +44,7 @@ export interface RpcServerOptions {
 
 /** A listening RPC server. */
 export interface RpcServer {
-  /** Sends an event to every connection subscribed to it (encoded once for all of them). */
+  /** Sends an event to every connection subscribed to it (encoded once; data JSON cannot hold goes to onError). */
   broadcast(event: string, data: unknown): void;
   /** Stops listening, ends every connection and removes the socket file. */
   close(): Promise<void>;
@@ -104,7 +104,7 @@ export async function createRpcServer(options: RpcServerOptions): Promise<RpcSer
   }
 
   function handleFrame(client: ClientState, frame: unknown): void {
-    let request;
+    let request: RpcRequest;
     try {
       request = toRequest(frame);
     } catch (error) {
@@ -178,7 +178,12 @@ export async function createRpcServer(options: RpcServerOptions): Promise<RpcSer
           continue;
         }
         // Encoded lazily and once: with no subscriber nothing is serialized.
-        line ??= encodeFrame({ event, data });
+        try {
+          line ??= encodeFrame({ event, data });
+        } catch (error) {
+          report(new ArborError('E_RPC', `event '${event}' could not be encoded as JSON: ${(error as Error).message}`, { cause: error }));
+          return;
+        }
         if (client.dropped > 0) {
           socket.write(encodeFrame({ event: DROPPED_EVENT, data: { count: client.dropped } }));
           client.dropped = 0;

@@ -1,5 +1,5 @@
 // The opt-in log path through the daemon: child output piped in, cut into lines, transformed, written with backpressure, rotated exactly.
-import { createWriteStream, fstatSync, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, mkdirSync, openSync, statSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArborError, describeValue } from '../errors.js';
@@ -173,7 +173,6 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
         const used = size + batchBytes;
         if (maxBytes !== undefined && used > 0 && used + next.bytes > maxBytes) {
           if (batchBytes > 0) break; // write what fits, rotate on the next round
-          if (!stillFull(current, next.bytes)) continue; // someone truncated the file (flush): keep going
           rotateNow = true;
           break;
         }
@@ -182,7 +181,7 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
         head += 1;
       }
       if (rotateNow) {
-        beginSwitch(true);
+        beginSwitch((queue[head] as QueuedLine).bytes);
         break;
       }
       queuedBytes -= batchBytes;
@@ -205,16 +204,6 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
     finishCloseIfDone();
   }
 
-  // Re-measures the file before rotating: a flush may have truncated it under us (the fd is O_APPEND, writes follow).
-  function stillFull(current: Sink, nextBytes: number): boolean {
-    try {
-      size = fstatSync(current.fd).size + current.stream.writableLength;
-    } catch {
-      return true;
-    }
-    return size > 0 && size + nextBytes > (maxBytes as number);
-  }
-
   function dropQueued(): void {
     counters.dropped += queue.length - head;
     queue.length = 0;
@@ -222,8 +211,10 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
     queuedBytes = 0;
   }
 
-  // Closes the current file after everything written to it is on disk, optionally rotates, then opens the path again.
-  function beginSwitch(rotate: boolean): void {
+  // Closes the current file once everything written to it is on disk, then opens the path again. With `rotateFor`
+  // (the size of the line that did not fit) it first rotates, if the file, measured exactly now, still has no room:
+  // a flush may have truncated it under us (the fd is O_APPEND, so writes simply continue at the new end).
+  function beginSwitch(rotateFor: number | null): void {
     if (path === null) return;
     phase = 'switching';
     waitingDrain = false;
@@ -231,7 +222,7 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
     const old = sink;
     sink = null;
     const reopenFile = (): void => {
-      if (rotate) {
+      if (rotateFor !== null && stillFull(path, rotateFor)) {
         try {
           rotateFile(path, retain);
           counters.rotations += 1;
@@ -250,6 +241,16 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
     }
     old.stream.once('close', reopenFile);
     old.stream.end();
+  }
+
+  function stillFull(file: string, nextBytes: number): boolean {
+    let onDisk: number;
+    try {
+      onDisk = statSync(file).size;
+    } catch {
+      return false; // gone (moved away): the reopened file starts empty
+    }
+    return onDisk > 0 && onDisk + nextBytes > (maxBytes as number);
   }
 
   // Pauses every source while lines wait (for the disk or a rotation), resumes them when the queue is empty.
@@ -323,7 +324,7 @@ export function createPipedWriter(options: PipedWriterOptions): PipedWriter {
       pump();
       return;
     }
-    beginSwitch(false);
+    beginSwitch(null);
   }
 
   function close(): Promise<void> {

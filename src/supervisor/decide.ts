@@ -47,7 +47,8 @@ export function decideOnExit(state: SupervisorState, child: ChildRecord, exit: E
 export function decideRestart(state: SupervisorState, child: ChildRecord, uptimeMs: number, deps: SupervisorDeps): void {
   const now = deps.clock.now();
   const counted = addRestart(state.restartLog, now, state.spec.intensity, state.spec.period);
-  state.restartLog = counted.restarts;
+  // Only the newest intensity+1 timestamps can ever decide a give-up; keeping no more bounds the work per restart.
+  state.restartLog = counted.restarts.length > state.spec.intensity + 1 ? counted.restarts.slice(0, state.spec.intensity + 1) : counted.restarts;
   if (counted.exceeded) {
     deps.emit({ type: 'supervisor.gave_up', supervisor: state.path, id: state.spec.id, at: now, reason: 'intensity', restarts: counted.restarts.length });
     state.steps = shutdownSteps(state, 'intensity', deps);
@@ -118,9 +119,8 @@ export function shutdownSteps(state: SupervisorState, reason: 'intensity' | 'aut
   return steps;
 }
 
-// True when a child has a live process or waits for a restart, so stopping it is a real step.
+// True when a child has a process or is owed a restart, so stopping it is a real step. Reads the slot, never the
+// child's own status: a child reports from inside its transition, before its snapshot shows the new state.
 export function needsTermination(child: ChildRecord): boolean {
-  if (child.slot !== 'undefined') return true;
-  const status = child.ref.status();
-  return status !== 'stopped' && status !== 'errored';
+  return child.slot !== 'undefined';
 }

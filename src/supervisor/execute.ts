@@ -153,7 +153,10 @@ function onStartFailed(
       for (const pending of state.steps) {
         if (pending.kind === 'start' && pending.phase === 'restart') {
           const member = findChild(state, pending.id);
-          if (member && member.slot === 'restarting') member.slot = 'undefined';
+          if (member && member.slot === 'restarting') {
+            member.slot = 'undefined';
+            if (member.ref.status() === 'waiting restart') member.ref.send({ type: 'stop' });
+          }
         } else rest.push(pending);
       }
       state.steps = rest;

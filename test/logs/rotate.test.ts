@@ -32,6 +32,16 @@ describe('rotateFile', () => {
     expect(existsSync(`${path}.3`)).toBe(false);
   });
 
+  it('moves every generation one step per rotation, newest at .1', () => {
+    const path = join(dir, 'app.log');
+    for (const generation of ['a', 'b', 'c', 'd', 'e']) {
+      writeFileSync(path, generation);
+      rotateFile(path, 3);
+    }
+    expect([1, 2, 3].map((index) => readFileSync(`${path}.${index}`, 'utf8'))).toEqual(['e', 'd', 'c']);
+    expect(existsSync(`${path}.4`)).toBe(false);
+  });
+
   it('leaves everything alone when the file is missing', () => {
     const path = join(dir, 'app.log');
     writeFileSync(`${path}.1`, 'old');
