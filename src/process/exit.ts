@@ -12,14 +12,14 @@ export interface Exit {
   uptimeMs: number;
 }
 
-// Classifies an exit: a stop the supervisor asked for is `shutdown` whatever the status; else code 0 or a listed code is `normal`.
+// Classifies an exit: a stop the supervisor asked for is `shutdown` whatever the status; else a listed code (0 by default) is `normal`.
 export function classifyExit(
   status: ExitStatus,
-  context: { stopRequested: boolean; stopExitCodes: readonly number[]; uptimeMs: number },
+  context: { stopRequested: boolean; normalExitCodes: readonly number[]; uptimeMs: number },
 ): Exit {
   const reason: ExitReason = context.stopRequested
     ? 'shutdown'
-    : status.signal === null && status.code !== null && (status.code === 0 || context.stopExitCodes.includes(status.code))
+    : status.signal === null && status.code !== null && context.normalExitCodes.includes(status.code)
       ? 'normal'
       : 'crash';
   return { code: status.code, signal: status.signal, reason, uptimeMs: Math.max(0, Math.round(context.uptimeMs)) };

@@ -76,7 +76,7 @@ export const processMachine = setup({
     recordExit: ({ context, event }) => {
       context.lastExit = classifyExit((event as Extract<ProcessEvent, { type: 'os.exited' }>).status, {
         stopRequested: context.stopRequested,
-        stopExitCodes: context.spec.stopExitCodes,
+        normalExitCodes: context.spec.normalExitCodes,
         uptimeMs: context.clock.now() - context.startedAt,
       });
       context.pid = null;

@@ -6,7 +6,7 @@ import type { OutputTarget } from '../spec/types.js';
 
 /** A stdio slot for spawn, and how to release what the parent holds once the child has its copy. */
 export interface OpenedOutput {
-  stdio: 'inherit' | 'ignore' | number;
+  stdio: 'inherit' | 'ignore' | 'pipe' | number;
   /** Closes the parent's fd of an opened file (idempotent); a no-op for every other target. */
   close(): void;
 }
@@ -23,6 +23,7 @@ const NOTHING_TO_CLOSE: OpenedOutput['close'] = () => undefined;
 // Errors from the file system (EACCES, EISDIR, ...) are thrown as they are; the caller names the stream.
 export function openOutput(target: OutputTarget): OpenedOutput {
   if (target === 'inherit' || target === 'ignore') return { stdio: target, close: NOTHING_TO_CLOSE };
+  if (typeof target === 'object' && target !== null && typeof target.pipe === 'function') return { stdio: 'pipe', close: NOTHING_TO_CLOSE };
   if (typeof target === 'number') {
     if (!Number.isSafeInteger(target) || target < 0) throw invalidTarget(target);
     return { stdio: target, close: NOTHING_TO_CLOSE };

@@ -1,6 +1,7 @@
 // The driver that starts real OS processes, each in its own process group, and reports how they end.
 import { spawn as spawnChild } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { ArborError, isArborError } from '../errors.js';
 import { signalGroup } from '../process/kill-tree.js';
 import { openOutput } from '../process/output.js';
@@ -80,9 +81,16 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
 
   if (child.pid !== undefined) {
     pgid = child.pid;
+    handOverPipe(request.stdout, child.stdout);
+    handOverPipe(request.stderr, child.stderr);
     listener.spawned(child.pid);
   }
   return handle;
+}
+
+// Gives a piped stream to the target that asked for it.
+function handOverPipe(target: LaunchRequest['stdout'], stream: Readable | null): void {
+  if (stream && typeof target === 'object' && target !== null) target.pipe(stream);
 }
 
 // Opens one output stream, naming it in the error if the file system refuses.

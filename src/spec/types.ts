@@ -47,8 +47,13 @@ export interface LaunchOptions {
   env?: Record<string, string>;
 }
 
-/** Where a worker's stdout and stderr go: a file path (appended), 'inherit', 'ignore', or a file descriptor. */
-export type OutputTarget = string | number | 'inherit' | 'ignore';
+/** A pipe through this process: the function receives the child's stream right after spawn (per-line transforms). */
+export interface PipeTarget {
+  pipe: (stream: import('node:stream').Readable) => void;
+}
+
+/** Where a worker's stdout and stderr go: a file path (appended), 'inherit', 'ignore', a file descriptor, or a pipe. */
+export type OutputTarget = string | number | 'inherit' | 'ignore' | PipeTarget;
 
 /** What a user writes for a worker (library API; camelCase). */
 export interface WorkerOptions extends LaunchOptions {
@@ -60,6 +65,8 @@ export interface WorkerOptions extends LaunchOptions {
   killSignal?: NodeJS.Signals;
   /** Exit codes that count as a normal exit (besides 0). */
   stopExitCodes?: number[];
+  /** The complete list of exit codes that count as normal, replacing [0, ...stopExitCodes] (PM2 apps: exactly stop_exit_codes). */
+  normalExitCodes?: number[];
   /** Backoff between restarts; a number is a fixed delay in ms. */
   backoff?: Partial<BackoffPolicy> | number;
   /** Crash-loop detection; omitted means off. */
@@ -103,7 +110,8 @@ export interface WorkerSpec {
   significant: boolean;
   shutdown: Shutdown;
   killSignal: NodeJS.Signals;
-  stopExitCodes: number[];
+  /** Exit codes that count as a normal exit (OTP `normal`); any other code or signal is a crash. */
+  normalExitCodes: number[];
   backoff: BackoffPolicy;
   unstable: UnstablePolicy | null;
   launch: ResolvedLaunch;

@@ -105,15 +105,16 @@ function unstable(value: WorkerOptions['unstable'], where: string): UnstablePoli
 
 function output(value: unknown, where: string, field: string): OutputTarget {
   if (value === undefined) return 'inherit';
+  if (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function') return value as OutputTarget;
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   return fail('E_INVALID_SPEC', where, field, value, '"inherit", "ignore", a file path or a file descriptor');
 }
 
-function exitCodes(value: unknown, where: string): number[] {
+function exitCodes(value: unknown, where: string, field = 'stopExitCodes'): number[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((code) => Number.isInteger(code) && code >= 0 && code <= 255)) return [...value];
-  return fail('E_INVALID_SPEC', where, 'stopExitCodes', value, 'an array of exit codes from 0 to 255');
+  return fail('E_INVALID_SPEC', where, field, value, 'an array of exit codes from 0 to 255');
 }
 
 function killSignal(value: unknown, where: string): NodeJS.Signals {
@@ -146,7 +147,7 @@ export function validateWorker(options: WorkerOptions, path: string, context: Va
     significant: significance(options.significant, restart, where),
     shutdown: shutdown(options.shutdown, DEFAULTS.workerShutdown, where),
     killSignal: killSignal(options.killSignal, where),
-    stopExitCodes: exitCodes(options.stopExitCodes, where),
+    normalExitCodes: options.normalExitCodes !== undefined ? exitCodes(options.normalExitCodes, where, 'normalExitCodes') : [0, ...exitCodes(options.stopExitCodes, where)],
     backoff: backoff(options.backoff, where),
     unstable: unstable(options.unstable, where),
     launch: resolveLaunch(options, { id: `${path}/${id}`, baseDir: context.baseDir, env: context.env }),

@@ -111,6 +111,9 @@ function planApi({ context, event }: Args): void {
         reject(api.reply, new ArborError('E_CHILD_RUNNING', `child '${child.id}' of '${state.path}' is ${child.slot === 'restarting' ? 'restarting' : 'running'}; terminate it first`, { details: { field: 'id', value: child.id } }));
         return;
       }
+      // A manual restart starts afresh: no backoff carried over, no crash-loop history (PM2's resetState).
+      child.backoff = initialBackoffState;
+      child.unstableExits = [];
       state.steps = [{ kind: 'start', id: child.id, phase: 'manual', reply: api.reply }];
       return;
     case 'api.delete_child':

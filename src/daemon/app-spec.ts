@@ -1,0 +1,82 @@
+// Turns a PM2-style app (one instance of it) into a worker of the supervision core: pure, no I/O but file lookups.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { backoffFromPm2 } from '../../strategies/backoff.js';
+import type { AppConfig } from '../config/types.js';
+import { logPaths, type LogPaths } from '../logs/paths.js';
+import { findOnPath } from '../process/interpreter.js';
+import type { OutputTarget, WorkerOptions } from '../spec/types.js';
+
+/** One process of an app: which instance, its global id, and where its logs go. */
+export interface InstancePlan {
+  pmId: number;
+  instance: number;
+  logs: LogPaths;
+}
+
+// The log files of one instance, by PM2's rules.
+export function instanceLogs(app: AppConfig, pmId: number, home: string): LogPaths {
+  return logPaths({
+    home,
+    name: app.name,
+    id: pmId,
+    outFile: app.out_file,
+    errorFile: app.error_file,
+    logFile: app.log_file,
+    mergeLogs: app.merge_logs,
+    cwd: app.cwd,
+  });
+}
+
+// The environment an instance runs with: the app's env plus PM2's per-process variables.
+export function instanceEnv(app: AppConfig, pmId: number, instance: number, home: string): Record<string, string> {
+  const env: Record<string, string> = { ...app.env, [app.instance_var]: String(instance), pm_id: String(pmId), name: app.name, ARBOR_HOME: home };
+  if (app.increment_var) {
+    const base = Number(app.env[app.increment_var] ?? 0);
+    env[app.increment_var] = String((Number.isFinite(base) ? base : 0) + instance);
+  }
+  return env;
+}
+
+// Where the script runs from: a command line, a file (relative to cwd), or a bare word found on PATH.
+function launchOf(app: AppConfig, env: Record<string, string>): Pick<WorkerOptions, 'script' | 'command' | 'interpreter' | 'interpreterArgs' | 'args'> {
+  const script = app.script;
+  if (/\s/.test(script) && !existsSync(resolve(app.cwd, script))) {
+    return { command: app.args.length > 0 ? `${script} ${app.args.map(shellQuote).join(' ')}` : script };
+  }
+  const local = isAbsolute(script) ? script : resolve(app.cwd, script);
+  const onPath = !existsSync(local) && !script.includes('/') ? findOnPath(script, env.PATH ?? process.env.PATH ?? '') : undefined;
+  return {
+    script: onPath ?? local,
+    interpreter: onPath ? 'none' : app.interpreter,
+    interpreterArgs: app.interpreter_args,
+    args: app.args,
+  };
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+// The worker options of one instance; `outputs` overrides the log targets (pipes for --time / json logs).
+export function workerOptions(app: AppConfig, plan: InstancePlan, home: string, outputs?: { stdout: OutputTarget; stderr: OutputTarget }): WorkerOptions {
+  const env = instanceEnv(app, plan.pmId, plan.instance, home);
+  return {
+    id: String(plan.pmId),
+    ...launchOf(app, env),
+    cwd: app.cwd,
+    env,
+    // PM2: restart after every exit unless autorestart is off or the code is one of stop_exit_codes.
+    restart: !app.autorestart ? 'temporary' : app.stop_exit_codes.length > 0 ? 'transient' : 'permanent',
+    normalExitCodes: app.stop_exit_codes,
+    shutdown: app.kill_timeout,
+    killSignal: app.kill_signal ?? 'SIGINT',
+    backoff: backoffFromPm2({
+      restartDelay: app.restart_delay,
+      expBackoffRestartDelay: app.exp_backoff_restart_delay > 0 ? app.exp_backoff_restart_delay : undefined,
+    }),
+    unstable: { minUptime: app.min_uptime, maxRestarts: app.max_restarts, window: app.min_uptime * app.max_restarts },
+    stdout: outputs?.stdout ?? plan.logs.out ?? 'ignore',
+    stderr: outputs?.stderr ?? plan.logs.err ?? 'ignore',
+  };
+}

@@ -1,0 +1,30 @@
+// One managed process as the daemon tracks it: its app, its id, its counters; status and pid come from the tree.
+import type { AppConfig } from '../config/types.js';
+import type { LogPaths } from '../logs/paths.js';
+import type { PipedWriter } from '../logs/piped-writer.js';
+import type { Exit } from '../process/exit.js';
+
+/** A process in the daemon's table (PM2's pm2_env, minus what the tree knows better). */
+export interface ProcEntry {
+  pmId: number;
+  name: string;
+  namespace: string;
+  app: AppConfig;
+  /** NODE_APP_INSTANCE. */
+  instance: number;
+  /** Path of the app's supervisor in the tree, e.g. 'root/api'. */
+  supervisorPath: string;
+  logs: LogPaths;
+  /** Daemon-side writers when the app's logs go through the daemon (--time, json). */
+  writers: PipedWriter[];
+  createdAt: number;
+  /** When the current run started (ms since epoch). */
+  pmUptime: number;
+  /** Restarts the supervisor made, as of the last `reset`. */
+  restartBase: number;
+  manualRestarts: number;
+  unstableRestarts: number;
+  prevRestartDelay: number;
+  lastExit: Exit | null;
+  uniqueId: string;
+}

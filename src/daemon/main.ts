@@ -1,0 +1,68 @@
+// The arbor daemon: one per ARBOR_HOME; holds the lock, serves RPC on the unix socket, runs the apps' tree.
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { isArborError } from '../errors.js';
+import { createHandlers } from './handlers.js';
+import { ensureHome, resolveHome } from './home.js';
+import { acquireDaemonLock } from './lock.js';
+import { Manager } from './manager.js';
+import { createRpcServer, type RpcServer } from './rpc-server.js';
+
+function packageVersion(): string {
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (bundled dist/daemon.js or dist/src/daemon/main.js)
+    }
+  }
+  return '0.0.0';
+}
+
+// Runs the daemon until `kill` or a termination signal; stdout is the daemon log (the launcher appends it to arbor.log).
+export async function runDaemon(): Promise<void> {
+  const paths = resolveHome();
+  ensureHome(paths);
+  const log = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  const lock = await acquireDaemonLock(paths);
+  const version = packageVersion();
+  let server: RpcServer | null = null;
+  let closing: Promise<void> | null = null;
+
+  const manager = await Manager.create(paths, { broadcast: (event, data) => server?.broadcast(event, data), log, version });
+
+  const shutdown = (reason: string, save: boolean): Promise<void> => {
+    closing ??= (async () => {
+      log.info({ reason }, 'daemon stopping');
+      const stopped = await manager.shutdown(save);
+      log.info({ stopped }, 'every app stopped');
+      await server?.close();
+      lock.release();
+      log.flush();
+    })().finally(() => setImmediate(() => process.exit(0)));
+    return closing;
+  };
+
+  server = await createRpcServer({
+    socketPath: paths.socket,
+    handlers: createHandlers(manager, {
+      version,
+      kill: async () => {
+        const count = manager.entries().length;
+        setImmediate(() => void shutdown('kill requested', false));
+        return { stopped: count };
+      },
+    }),
+    onError: (error) => log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : error }, 'rpc failure'),
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const) process.on(signal, () => void shutdown(signal, true));
+  process.on('SIGHUP', () => log.info('SIGHUP ignored'));
+  process.on('SIGUSR2', () => log.info({ files: manager.reloadLogs().length }, 'logs reopened'));
+  // A bug in one request must not take every app down with the daemon: log it and carry on.
+  process.on('uncaughtException', (error) => log.error({ err: { message: error.message, stack: error.stack } }, 'uncaught exception'));
+  process.on('unhandledRejection', (error) => log.error({ err: isArborError(error) ? error.toJSON() : String(error) }, 'unhandled rejection'));
+  log.info({ home: paths.home, socket: paths.socket, version }, 'daemon ready');
+}
+
+await runDaemon();

@@ -1,0 +1,480 @@
+// The daemon's process table over one supervision tree: every RPC that changes or reads apps lands here.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ProcessDescription, ProcessStatus } from '../client/types.js';
+import type { AppConfig, TreeConfig, TreeNode } from '../config/types.js';
+import { ArborError } from '../errors.js';
+import { flushLogs } from '../logs/flush.js';
+import { createPipedWriter } from '../logs/piped-writer.js';
+import { RotationWatcher, type RotationTarget } from '../logs/rotate.js';
+import type { HomePaths } from './home.js';
+import { supervisor, worker } from '../spec/builders.js';
+import type { ChildDraft, OutputTarget } from '../spec/types.js';
+import type { TreeEvent } from '../supervisor/events.js';
+import { start, type Tree } from '../tree.js';
+import { instanceLogs, workerOptions } from './app-spec.js';
+import { describeEntry, type LiveState } from './describe.js';
+import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
+import type { ProcEntry } from './entry.js';
+import { resolveTarget, resolveTargets } from './targets.js';
+import { sampleUsage } from './usage.js';
+
+/** Where the manager reports to: the bus, and its log. */
+export interface ManagerHooks {
+  broadcast(event: string, data: unknown): void;
+  log: Logger;
+  version: string;
+}
+
+/** Restart intensity of the daemon's own supervisors: PM2 apps are independent, their crash loops end in `errored` instead. */
+const APP_SUPERVISOR = { strategy: 'one_for_one', intensity: 1_000_000, period: 1 } as const;
+
+// Owns the tree, the process table and the log writers of one daemon.
+export class Manager {
+  readonly #paths: HomePaths;
+  readonly #hooks: ManagerHooks;
+  #tree!: Tree;
+  readonly #entries = new Map<number, ProcEntry>();
+  #nextId = 0;
+  readonly #rotation: RotationWatcher;
+
+  private constructor(paths: HomePaths, hooks: ManagerHooks) {
+    this.#paths = paths;
+    this.#hooks = hooks;
+    this.#rotation = new RotationWatcher([], { onError: (error) => hooks.log.warn({ err: error.message }, 'log rotation failed') });
+  }
+
+  /** Starts the daemon's root supervisor (empty) and the log rotation checks. */
+  static async create(paths: HomePaths, hooks: ManagerHooks): Promise<Manager> {
+    const manager = new Manager(paths, hooks);
+    manager.#tree = await start(supervisor({ id: 'root', ...APP_SUPERVISOR }, []), {
+      logger: hooks.log,
+      onEvent: (event) => manager.#onTreeEvent(event),
+    });
+    manager.#rotation.start();
+    return manager;
+  }
+
+  /** All entries in pm_id order. */
+  entries(): ProcEntry[] {
+    return [...this.#entries.values()].sort((a, b) => a.pmId - b.pmId);
+  }
+
+  /** Starts apps: each becomes a supervisor of its instances; a tree section nests them. */
+  async startApps(apps: AppConfig[], tree: TreeConfig | undefined, force: boolean): Promise<ProcessDescription[]> {
+    for (const app of apps) {
+      if (!force && this.#appNames().has(app.name)) {
+        throw new ArborError('E_NAME_CLASH', `an app named '${app.name}' already exists; use restart, or start with -f to run a second copy`, {
+          details: { field: 'name', value: app.name },
+        });
+      }
+    }
+    const started: ProcEntry[] = [];
+    const byName = new Map(apps.map((app) => [app.name, app]));
+    if (tree) {
+      const draft = this.#treeDraft(tree.root, byName, 'root', started);
+      await this.#startDraft(draft, 'root', started);
+      for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', started), 'root', started);
+    } else {
+      for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', started), 'root', started);
+    }
+    return this.describe(started);
+  }
+
+  async #startDraft(draft: ChildDraft, parentPath: string, created: ProcEntry[]): Promise<void> {
+    try {
+      await this.#tree.startChild(draft, parentPath);
+    } catch (error) {
+      for (const entry of created) this.#forget(entry);
+      created.length = 0;
+      throw error;
+    }
+  }
+
+  // A supervisor for the app whose workers are its instances (none yet when autostart is off).
+  #appDraft(app: AppConfig, parentPath: string, created: ProcEntry[]): ChildDraft {
+    const id = this.#freeSupervisorId(app.name, parentPath);
+    const path = `${parentPath}/${id}`;
+    const workers: ChildDraft[] = [];
+    for (let instance = 0; instance < app.instances; instance += 1) {
+      const entry = this.#newEntry(app, instance, path);
+      created.push(entry);
+      if (app.autostart) workers.push(worker(this.#workerOptions(entry)));
+    }
+    return supervisor({ id, ...APP_SUPERVISOR }, workers);
+  }
+
+  #treeDraft(node: TreeNode, apps: Map<string, AppConfig>, parentPath: string, created: ProcEntry[]): ChildDraft {
+    if (node.kind === 'app') {
+      const draft = this.#appDraft(apps.get(node.app)!, parentPath, created);
+      if (draft.kind === 'supervisor') Object.assign(draft.options, { restart: node.restart ?? 'permanent', significant: node.significant ?? false });
+      return draft;
+    }
+    const id = node.options.id;
+    return supervisor(node.options, node.children.map((child) => this.#treeDraft(child, apps, `${parentPath}/${id}`, created)));
+  }
+
+  #newEntry(app: AppConfig, instance: number, supervisorPath: string): ProcEntry {
+    const pmId = this.#nextId++;
+    const entry: ProcEntry = {
+      pmId,
+      name: app.name,
+      namespace: app.namespace,
+      app,
+      instance,
+      supervisorPath,
+      logs: instanceLogs(app, pmId, this.#paths.home),
+      writers: [],
+      createdAt: Date.now(),
+      pmUptime: Date.now(),
+      restartBase: 0,
+      manualRestarts: 0,
+      unstableRestarts: 0,
+      prevRestartDelay: 0,
+      lastExit: null,
+      uniqueId: randomUUID(),
+    };
+    this.#entries.set(pmId, entry);
+    this.#watchRotation();
+    return entry;
+  }
+
+  #workerOptions(entry: ProcEntry): ReturnType<typeof workerOptions> {
+    return workerOptions(entry.app, { pmId: entry.pmId, instance: entry.instance, logs: entry.logs }, this.#paths.home, this.#outputs(entry));
+  }
+
+  // --time and json logs go through the daemon, one writer per stream; plain logs go straight to the files.
+  #outputs(entry: ProcEntry): { stdout: OutputTarget; stderr: OutputTarget } | undefined {
+    const app = entry.app;
+    if (!app.time && app.log_type !== 'json') return undefined;
+    for (const writer of entry.writers.splice(0)) void writer.close();
+    const transform = app.log_type === 'json' ? 'json' : 'timestamp';
+    const make = (type: 'out' | 'err'): OutputTarget => {
+      const writer = createPipedWriter({
+        path: type === 'out' ? entry.logs.out : entry.logs.err,
+        transform,
+        dateFormat: app.log_date_format,
+        appName: entry.name,
+        processId: entry.pmId,
+        type,
+        maxBytes: app.log_max_size > 0 ? app.log_max_size : undefined,
+        retain: app.log_retain,
+        onLine: (line) =>
+          this.#hooks.broadcast(`log:${type}`, { process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace }, at: Date.now(), data: line }),
+      });
+      entry.writers.push(writer);
+      return { pipe: (stream) => writer.attach(stream) };
+    };
+    return { stdout: make('out'), stderr: make('err') };
+  }
+
+  /** Stops the targets; they stay in the list, stopped. */
+  async stop(targets: string[]): Promise<ProcessDescription[]> {
+    const chosen = resolveTargets(targets, this.entries());
+    for (const entry of chosen) await this.#terminate(entry);
+    this.#announce(chosen, 'stop');
+    return this.describe(chosen);
+  }
+
+  /** Restarts the targets (stopped ones start); with `env`, the new environment replaces the stored one. */
+  async restart(targets: string[], env?: Record<string, string>): Promise<ProcessDescription[]> {
+    const chosen = resolveTargets(targets, this.entries());
+    for (const entry of chosen) {
+      await this.#terminate(entry);
+      if (env) entry.app = { ...entry.app, env };
+      await this.#startEntry(entry, env !== undefined);
+      entry.manualRestarts += 1;
+    }
+    this.#announce(chosen, 'restart');
+    return this.describe(chosen);
+  }
+
+  /** Stops the targets and removes them from the list. */
+  async delete(targets: string[]): Promise<ProcessDescription[]> {
+    const chosen = resolveTargets(targets, this.entries());
+    const described = this.describe(chosen).map((description) => ({ ...description, pm2_env: { ...description.pm2_env, status: 'stopped' as const } }));
+    for (const entry of chosen) {
+      await this.#terminate(entry);
+      if (this.#live(entry)) await this.#tree.deleteChild(String(entry.pmId), entry.supervisorPath);
+      this.#forget(entry);
+      await this.#dropEmptySupervisor(entry.supervisorPath);
+    }
+    this.#announce(chosen, 'delete');
+    return described;
+  }
+
+  /** Zeroes the restart counters of the targets. */
+  reset(target: string): ProcessDescription[] {
+    const chosen = resolveTarget(target, this.entries());
+    for (const entry of chosen) {
+      entry.restartBase = this.#liveState(entry).restarts;
+      entry.manualRestarts = 0;
+      entry.unstableRestarts = 0;
+    }
+    return this.describe(chosen);
+  }
+
+  /** Sets the number of processes of an app (new ones get the next ids; the newest go first). */
+  async scale(name: string, change: { instances?: number; delta?: number }): Promise<ProcessDescription[]> {
+    const current = this.entries().filter((entry) => entry.name === name);
+    if (current.length === 0) return resolveTarget(name, []) as never;
+    const wanted = change.instances ?? current.length + (change.delta ?? 0);
+    if (!Number.isInteger(wanted) || wanted < 0) {
+      throw new ArborError('E_BAD_REQUEST', `scale needs a whole number of instances >= 0, got ${wanted}`, { details: { field: 'instances', value: wanted } });
+    }
+    if (wanted < current.length) await this.delete(current.slice(wanted).map((entry) => String(entry.pmId)));
+    const base = current[0]!;
+    const used = new Set(current.map((entry) => entry.instance));
+    for (let count = current.length; count < wanted; count += 1) {
+      let instance = 0;
+      while (used.has(instance)) instance += 1;
+      used.add(instance);
+      const entry = this.#newEntry({ ...base.app, instances: wanted }, instance, base.supervisorPath);
+      await this.#tree.startChild(worker(this.#workerOptions(entry)), entry.supervisorPath).catch((error: unknown) => {
+        this.#forget(entry);
+        throw error;
+      });
+    }
+    return this.describe(this.entries().filter((entry) => entry.name === name));
+  }
+
+  /** Sends a signal to each target's main process. */
+  sendSignal(signal: string, target: string): ProcessDescription[] {
+    const chosen = resolveTarget(target, this.entries());
+    for (const entry of chosen) {
+      const pid = this.#liveState(entry).pid;
+      if (pid === null) continue;
+      try {
+        process.kill(pid, signal);
+      } catch (cause) {
+        throw new ArborError('E_BAD_REQUEST', `cannot send ${signal} to ${entry.name} (pid ${pid}): ${(cause as Error).message}`, { cause, details: { field: 'signal', value: signal } });
+      }
+    }
+    return this.describe(chosen);
+  }
+
+  /** The jlist objects of the given entries (default all), with one batched CPU/memory sample. */
+  describe(entries: ProcEntry[] = this.entries()): ProcessDescription[] {
+    const live = entries.map((entry) => this.#liveState(entry));
+    const usage = this.#lastUsage;
+    return entries.map((entry, index) => describeEntry(entry, live[index]!, usage.get(live[index]!.pid ?? -1), this.#hooks.version));
+  }
+
+  #lastUsage = new Map<number, { memory: number; cpu: number }>();
+
+  /** Refreshes CPU/memory of the running processes in one batched call; `list` calls it first. */
+  async refreshUsage(): Promise<void> {
+    const pids = this.entries()
+      .map((entry) => this.#liveState(entry).pid)
+      .filter((pid): pid is number => pid !== null);
+    this.#lastUsage = await sampleUsage(pids);
+  }
+
+  /** Log files of the targets (all when none). */
+  logFiles(target?: string): { pm_id: number; name: string; namespace: string; out: string | null; err: string | null }[] {
+    const chosen = target === undefined ? this.entries() : resolveTarget(target, this.entries());
+    return chosen.map((entry) => ({ pm_id: entry.pmId, name: entry.name, namespace: entry.namespace, out: entry.logs.out, err: entry.logs.err }));
+  }
+
+  /** Truncates log files (all, plus the daemon's own log, when no target). */
+  flush(target?: string): string[] {
+    const files = this.logFiles(target).flatMap((entry) => [entry.out, entry.err].filter((file): file is string => file !== null));
+    if (target === undefined) files.push(this.#paths.daemonLog);
+    flushLogs(files);
+    return files;
+  }
+
+  /** Reopens the daemon-side log writers (after an outside tool moved the files). */
+  reloadLogs(): string[] {
+    for (const entry of this.#entries.values()) for (const writer of entry.writers) writer.reopen();
+    return this.logFiles().flatMap((entry) => [entry.out, entry.err].filter((file): file is string => file !== null));
+  }
+
+  /** Saves the app list (one entry per app, running or stopped). */
+  save(force: boolean): { file: string; count: number } {
+    const apps = this.#dumpEntries();
+    if (apps.length === 0 && !force) {
+      throw new ArborError('E_BAD_REQUEST', 'nothing to save: no app is managed (use --force to save an empty list)', { details: { field: 'force' } });
+    }
+    writeDump(this.#paths.dumpFile, this.#paths.dumpBackup, apps);
+    return { file: this.#paths.dumpFile, count: apps.length };
+  }
+
+  /** Starts the saved apps that are not in the list yet; saved-as-stopped apps come back stopped. */
+  async resurrect(): Promise<ProcessDescription[]> {
+    const { apps, warnings } = readDump(this.#paths.dumpFile, this.#paths.dumpBackup);
+    for (const warning of warnings) this.#hooks.log.warn(warning);
+    const names = this.#appNames();
+    const restored: ProcessDescription[] = [];
+    for (const saved of apps) {
+      if (names.has(saved.app.name)) continue;
+      const app = saved.status === 'stopped' ? { ...saved.app, autostart: false } : saved.app;
+      const started = await this.startApps([app], undefined, false);
+      if (saved.status === 'stopped') for (const entry of this.entries().filter((e) => e.name === app.name)) entry.app = saved.app;
+      restored.push(...started);
+    }
+    return restored;
+  }
+
+  /** Removes the dump file. */
+  clearDump(): string {
+    clearDump(this.#paths.dumpFile);
+    return this.#paths.dumpFile;
+  }
+
+  /** Saves the list (when there is one) and stops everything, in reverse start order. */
+  async shutdown(save: boolean): Promise<number> {
+    const count = this.#entries.size;
+    if (save && count > 0) {
+      try {
+        this.save(false);
+      } catch (error) {
+        this.#hooks.log.error({ err: (error as Error).message }, 'could not save the process list');
+      }
+    }
+    this.#rotation.stop();
+    await this.#tree.stop();
+    for (const entry of this.#entries.values()) for (const writer of entry.writers) await writer.close();
+    return count;
+  }
+
+  #dumpEntries(): DumpEntry[] {
+    const byName = new Map<string, DumpEntry>();
+    for (const entry of this.entries()) {
+      const running = this.#liveState(entry).status !== 'stopped';
+      const known = byName.get(entry.name);
+      if (known) {
+        if (running) known.status = 'online';
+        known.app = { ...known.app, instances: known.app.instances };
+        continue;
+      }
+      byName.set(entry.name, { app: { ...entry.app, instances: this.entries().filter((e) => e.name === entry.name).length }, status: running ? 'online' : 'stopped' });
+    }
+    return [...byName.values()];
+  }
+
+  async #terminate(entry: ProcEntry): Promise<void> {
+    const live = this.#liveState(entry);
+    if (live.status === 'stopped' || live.status === 'errored') {
+      if (this.#live(entry) && live.status === 'errored') await this.#tree.terminateChild(String(entry.pmId), entry.supervisorPath);
+      return;
+    }
+    await this.#tree.terminateChild(String(entry.pmId), entry.supervisorPath);
+  }
+
+  async #startEntry(entry: ProcEntry, respec: boolean): Promise<void> {
+    const id = String(entry.pmId);
+    if (this.#live(entry) && respec) await this.#tree.deleteChild(id, entry.supervisorPath);
+    entry.pmUptime = Date.now();
+    if (this.#live(entry)) await this.#tree.restartChild(id, entry.supervisorPath);
+    else await this.#tree.startChild(worker(this.#workerOptions(entry)), entry.supervisorPath);
+  }
+
+  async #dropEmptySupervisor(path: string): Promise<void> {
+    if ([...this.#entries.values()].some((entry) => entry.supervisorPath === path)) return;
+    const cut = path.lastIndexOf('/');
+    const parent = path.slice(0, cut);
+    const id = path.slice(cut + 1);
+    try {
+      await this.#tree.terminateChild(id, parent);
+      await this.#tree.deleteChild(id, parent);
+    } catch (error) {
+      this.#hooks.log.warn({ err: (error as Error).message, path }, 'could not remove an empty app supervisor');
+    }
+  }
+
+  #forget(entry: ProcEntry): void {
+    this.#entries.delete(entry.pmId);
+    for (const writer of entry.writers.splice(0)) void writer.close();
+    this.#watchRotation();
+  }
+
+  // True when the tree still holds the worker (a stopped temporary worker is gone from it).
+  #live(entry: ProcEntry): boolean {
+    return this.#childInfo(entry) !== undefined;
+  }
+
+  #childInfo(entry: ProcEntry): ReturnType<Tree['children']>[number] | undefined {
+    try {
+      return this.#tree.children(entry.supervisorPath).find((child) => child.id === String(entry.pmId));
+    } catch {
+      return undefined;
+    }
+  }
+
+  #liveState(entry: ProcEntry): LiveState {
+    const child = this.#childInfo(entry);
+    if (!child) return { status: 'stopped', pid: null, restarts: entry.restartBase };
+    return { status: child.status as ProcessStatus, pid: child.pid, restarts: child.restarts };
+  }
+
+  #appNames(): Set<string> {
+    return new Set([...this.#entries.values()].map((entry) => entry.name));
+  }
+
+  #freeSupervisorId(name: string, parentPath: string): string {
+    const taken = new Set<string>();
+    try {
+      for (const child of this.#tree.children(parentPath)) taken.add(child.id);
+    } catch {
+      // the parent is being created in the same draft
+    }
+    for (const entry of this.#entries.values()) taken.add(entry.supervisorPath.slice(entry.supervisorPath.lastIndexOf('/') + 1));
+    let id = name;
+    for (let copy = 2; taken.has(id); copy += 1) id = `${name}~${copy}`;
+    return id;
+  }
+
+  #watchRotation(): void {
+    const targets: RotationTarget[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.app.log_max_size <= 0 || entry.writers.length > 0) continue;
+      for (const path of [entry.logs.out, entry.logs.err]) if (path) targets.push({ path, maxBytes: entry.app.log_max_size, retain: entry.app.log_retain });
+    }
+    this.#rotation.setTargets(targets);
+  }
+
+  #announce(entries: ProcEntry[], event: string): void {
+    for (const entry of entries) this.#broadcastProcess(entry, event, true);
+  }
+
+  #broadcastProcess(entry: ProcEntry, event: string, manually: boolean, extra: Record<string, unknown> = {}): void {
+    const live = this.#liveState(entry);
+    this.#hooks.broadcast('process:event', {
+      event,
+      manually,
+      process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace, status: live.status, pid: live.pid, restart_time: Math.max(0, live.restarts - entry.restartBase) + entry.manualRestarts },
+      at: Date.now(),
+      ...extra,
+    });
+  }
+
+  // Keeps the table in step with the tree and puts PM2's process events on the bus.
+  #onTreeEvent(event: TreeEvent): void {
+    if (!/^\d+$/.test(event.id)) return;
+    const entry = this.#entries.get(Number(event.id));
+    if (!entry || entry.supervisorPath !== event.supervisor) return;
+    switch (event.type) {
+      case 'child.started':
+        entry.pmUptime = Date.now();
+        this.#broadcastProcess(entry, 'online', false);
+        return;
+      case 'child.exited':
+        entry.lastExit = event.exit;
+        if (event.exit.uptimeMs < entry.app.min_uptime && event.exit.reason !== 'normal') entry.unstableRestarts += 1;
+        this.#broadcastProcess(entry, 'exit', false, { exit: event.exit });
+        return;
+      case 'child.restarting':
+        entry.prevRestartDelay = event.delayMs;
+        return;
+      case 'child.errored':
+        this.#broadcastProcess(entry, 'restart overlimit', false);
+        return;
+      case 'child.stopped':
+        if (event.exit) entry.lastExit = event.exit;
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// CPU and memory of many processes in one batched pidusage call.
+import pidusage from 'pidusage';
+
+// Samples every pid at once; a pid that vanished meanwhile is simply left out.
+export async function sampleUsage(pids: number[]): Promise<Map<number, { memory: number; cpu: number }>> {
+  const usage = new Map<number, { memory: number; cpu: number }>();
+  if (pids.length === 0) return usage;
+  try {
+    const stats = await pidusage(pids);
+    for (const [pid, stat] of Object.entries(stats)) {
+      if (stat) usage.set(Number(pid), { memory: stat.memory, cpu: Math.round(stat.cpu * 10) / 10 });
+    }
+  } catch {
+    // A pid that exited between the list and the sample makes the batch fail: sample one by one instead.
+    for (const pid of pids) {
+      try {
+        const stat = await pidusage(pid);
+        usage.set(pid, { memory: stat.memory, cpu: Math.round(stat.cpu * 10) / 10 });
+      } catch {
+        // gone
+      }
+    }
+  }
+  return usage;
+}
