@@ -6,7 +6,11 @@ import type { ProcEntry } from './entry.js';
 export interface LiveState {
   status: ProcessStatus;
   pid: number | null;
-  restarts: number;
+}
+
+// PM2's restart_time: every start after the first, automatic or manual, since the last reset.
+export function restartTime(entry: ProcEntry): number {
+  return Math.max(0, entry.starts - 1 - entry.restartBase);
 }
 
 // Builds the jlist object: pm2_env carries the resolved config, the state, and (like PM2) every env var at the top level too.
@@ -18,7 +22,7 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     name: entry.name,
     namespace: entry.namespace,
     status: live.status,
-    restart_time: Math.max(0, live.restarts - entry.restartBase) + entry.manualRestarts,
+    restart_time: restartTime(entry),
     unstable_restarts: entry.unstableRestarts,
     pm_uptime: entry.pmUptime,
     created_at: entry.createdAt,

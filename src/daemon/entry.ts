@@ -20,9 +20,10 @@ export interface ProcEntry {
   createdAt: number;
   /** When the current run started (ms since epoch). */
   pmUptime: number;
-  /** Restarts the supervisor made, as of the last `reset`. */
+  /** Times a process of this entry started (every restart, automatic or manual, adds one). */
+  starts: number;
+  /** `starts` at the last `reset` (restart_time counts from there). */
   restartBase: number;
-  manualRestarts: number;
   unstableRestarts: number;
   prevRestartDelay: number;
   lastExit: Exit | null;

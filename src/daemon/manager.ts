@@ -13,7 +13,7 @@ import type { ChildDraft, OutputTarget } from '../spec/types.js';
 import type { TreeEvent } from '../supervisor/events.js';
 import { start, type Tree } from '../tree.js';
 import { instanceLogs, workerOptions } from './app-spec.js';
-import { describeEntry, type LiveState } from './describe.js';
+import { describeEntry, restartTime, type LiveState } from './describe.js';
 import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
 import type { ProcEntry } from './entry.js';
 import { resolveTarget, resolveTargets } from './targets.js';
@@ -106,8 +106,10 @@ export class Manager {
 
   #treeDraft(node: TreeNode, apps: Map<string, AppConfig>, parentPath: string, created: ProcEntry[]): ChildDraft {
     if (node.kind === 'app') {
+      // Inside a tree an app's crash is its supervisor's business: the app's own supervisor escalates at once
+      // (intensity 0), so the tree's strategy decides who restarts and the tree's intensity bounds crash loops.
       const draft = this.#appDraft(apps.get(node.app)!, parentPath, created);
-      if (draft.kind === 'supervisor') Object.assign(draft.options, { restart: node.restart ?? 'permanent', significant: node.significant ?? false });
+      if (draft.kind === 'supervisor') Object.assign(draft.options, { intensity: 0, restart: node.restart ?? 'permanent', significant: node.significant ?? false });
       return draft;
     }
     const id = node.options.id;
@@ -127,8 +129,8 @@ export class Manager {
       writers: [],
       createdAt: Date.now(),
       pmUptime: Date.now(),
+      starts: 0,
       restartBase: 0,
-      manualRestarts: 0,
       unstableRestarts: 0,
       prevRestartDelay: 0,
       lastExit: null,
@@ -183,7 +185,6 @@ export class Manager {
       await this.#terminate(entry);
       if (env) entry.app = { ...entry.app, env };
       await this.#startEntry(entry, env !== undefined);
-      entry.manualRestarts += 1;
     }
     this.#announce(chosen, 'restart');
     return this.describe(chosen);
@@ -207,8 +208,7 @@ export class Manager {
   reset(target: string): ProcessDescription[] {
     const chosen = resolveTarget(target, this.entries());
     for (const entry of chosen) {
-      entry.restartBase = this.#liveState(entry).restarts;
-      entry.manualRestarts = 0;
+      entry.restartBase = Math.max(0, entry.starts - 1);
       entry.unstableRestarts = 0;
     }
     return this.describe(chosen);
@@ -404,8 +404,8 @@ export class Manager {
 
   #liveState(entry: ProcEntry): LiveState {
     const child = this.#childInfo(entry);
-    if (!child) return { status: 'stopped', pid: null, restarts: entry.restartBase };
-    return { status: child.status as ProcessStatus, pid: child.pid, restarts: child.restarts };
+    if (!child) return { status: 'stopped', pid: null };
+    return { status: child.status as ProcessStatus, pid: child.pid };
   }
 
   #appNames(): Set<string> {
@@ -443,7 +443,7 @@ export class Manager {
     this.#hooks.broadcast('process:event', {
       event,
       manually,
-      process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace, status: live.status, pid: live.pid, restart_time: Math.max(0, live.restarts - entry.restartBase) + entry.manualRestarts },
+      process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace, status: live.status, pid: live.pid, restart_time: restartTime(entry) },
       at: Date.now(),
       ...extra,
     });
@@ -456,6 +456,7 @@ export class Manager {
     if (!entry || entry.supervisorPath !== event.supervisor) return;
     switch (event.type) {
       case 'child.started':
+        entry.starts += 1;
         entry.pmUptime = Date.now();
         this.#broadcastProcess(entry, 'online', false);
         return;
