@@ -9,6 +9,7 @@ import type { ChildDraft, ChildSpec, SupervisorSpec } from './spec/types.js';
 import { validateTree, type ValidationContext } from './spec/validate.js';
 import { logTreeEvent } from './supervisor/event-log.js';
 import type { TreeEvent } from './supervisor/events.js';
+import { createDispatcher } from './supervisor/dispatcher.js';
 import { createSupervisorChild } from './supervisor/machine.js';
 import type { ChildReport, ChildStatus } from './supervisor/protocol.js';
 import type { Reply, SupervisorEvent, SupervisorState } from './supervisor/state.js';
@@ -89,7 +90,13 @@ export class Tree extends EventEmitter<{ event: [TreeEvent] }> {
   /** Adds a child at run time (last in start order) and starts it; resolves with its pid. */
   startChild(draft: ChildDraft, path?: string): Promise<{ id: string; pid: number | null }> {
     const target = this.#refAt(path);
-    const spec: ChildSpec = validateTree(draft, this.#context, target.state().path);
+    const parent = target.state();
+    const spec: ChildSpec = validateTree(draft, this.#context, parent.path);
+    if (spec.significant && parent.spec.autoShutdown === 'never') {
+      throw new ArborError('E_BAD_COMBINATION', `child '${spec.id}' is significant but supervisor '${parent.path}' has autoShutdown "never" (set autoShutdown to any_significant or all_significant)`, {
+        details: { field: 'significant', value: true, allowed: 'significant children only under autoShutdown any_significant or all_significant', where: `supervisor '${parent.path}'` },
+      });
+    }
     const record = target.newRecord(spec);
     return this.#request(path, (reply) => ({ type: 'api.start_child', record, reply })) as Promise<{ id: string; pid: number | null }>;
   }
@@ -164,7 +171,7 @@ export async function start(draft: ChildDraft, options: StartOptions = {}): Prom
   const root = createSupervisorChild({
     spec: spec as SupervisorSpec,
     path: spec.id,
-    deps: { clock: options.clock ?? realClock, driver: options.driver ?? createRealDriver(), emit, random: options.random ?? Math.random },
+    deps: { clock: options.clock ?? realClock, driver: options.driver ?? createRealDriver(), emit, random: options.random ?? Math.random, dispatch: createDispatcher() },
     report: (report) => {
       if (initialReport) return initialReport(report);
       if (report.type === 'child.exited') tree?._ended({ status: 'errored', reason: 'the root supervisor gave up' });

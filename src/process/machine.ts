@@ -4,6 +4,7 @@ import type { ArborError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Driver, ExitStatus, ProcessHandle } from '../runtime/driver.js';
 import type { WorkerSpec } from '../spec/types.js';
+import type { Dispatch } from '../supervisor/dispatcher.js';
 import type { ChildCommand, ChildRef, ChildReport, ChildStatus } from '../supervisor/protocol.js';
 import { classifyExit, type Exit } from './exit.js';
 
@@ -12,7 +13,10 @@ export interface ProcessMachineInput {
   spec: WorkerSpec;
   driver: Driver;
   clock: Clock;
+  /** Delivers to the supervisor (through the tree's dispatcher). */
   report: (report: ChildReport) => void;
+  /** The tree's dispatcher: OS callbacks and commands reach this actor through it. */
+  dispatch: Dispatch;
 }
 
 interface ProcessContext extends ProcessMachineInput {
@@ -22,6 +26,8 @@ interface ProcessContext extends ProcessMachineInput {
   startedAt: number;
   stopRequested: boolean;
   lastExit: Exit | null;
+  /** The pid when the driver reported the spawn from inside `spawn()` (both drivers do): no extra event needed. */
+  inlinePid: number | null;
 }
 
 type ProcessEvent =
@@ -43,6 +49,7 @@ export const processMachine = setup({
   guards: {
     isCurrentRun: ({ context, event }) => 'incarnation' in event && event.incarnation === context.incarnation,
     stopWasRequested: ({ context }) => context.stopRequested,
+    spawnedInline: ({ context }) => context.inlinePid !== null,
     shutdownIsTimed: ({ context }) => typeof context.spec.shutdown === 'number',
   },
   actions: {
@@ -55,16 +62,28 @@ export const processMachine = setup({
       }),
     spawnProcess: ({ context, self }) => {
       const incarnation = context.incarnation;
+      let inside = true;
+      context.inlinePid = null;
       const handle = context.driver.spawn(
         { id: context.spec.id, launch: context.spec.launch, stdout: context.spec.stdout, stderr: context.spec.stderr },
         {
-          spawned: (pid) => self.send({ type: 'os.spawned', incarnation, pid }),
-          failed: (error) => self.send({ type: 'os.failed', incarnation, error }),
-          exited: (status) => self.send({ type: 'os.exited', incarnation, status }),
-          ignored: () => self.send({ type: 'os.ignored', incarnation }),
+          spawned: (pid) => {
+            // Reported from inside spawn(): taken by the eventless transition below, which saves a whole event per start.
+            if (inside) context.inlinePid = pid;
+            else context.dispatch(() => self.send({ type: 'os.spawned', incarnation, pid }));
+          },
+          failed: (error) => context.dispatch(() => self.send({ type: 'os.failed', incarnation, error })),
+          exited: (status) => context.dispatch(() => self.send({ type: 'os.exited', incarnation, status })),
+          ignored: () => context.dispatch(() => self.send({ type: 'os.ignored', incarnation })),
         },
       );
+      inside = false;
       context.handle = handle;
+    },
+    recordInlineSpawn: ({ context }) => {
+      context.pid = context.inlinePid;
+      context.inlinePid = null;
+      context.startedAt = context.clock.now();
     },
     recordSpawn: ({ context, event }) => {
       context.pid = (event as Extract<ProcessEvent, { type: 'os.spawned' }>).pid;
@@ -115,6 +134,7 @@ export const processMachine = setup({
     startedAt: 0,
     stopRequested: false,
     lastExit: null,
+    inlinePid: null,
   }),
   initial: 'stopped',
   states: {
@@ -142,6 +162,7 @@ export const processMachine = setup({
     },
     launching: {
       entry: 'spawnProcess',
+      always: { guard: 'spawnedInline', target: 'online', actions: ['recordInlineSpawn', 'reportStarted'] },
       on: {
         'os.spawned': [
           { guard: 'stopWasRequested', target: 'stopping', actions: 'recordSpawn' },
@@ -182,7 +203,7 @@ export function createProcessChild(input: ProcessMachineInput): ChildRef & { las
   actor.start();
   return {
     id: input.spec.id,
-    send: (command) => actor.send(command),
+    send: (command) => input.dispatch(() => actor.send(command)),
     status: () => actor.getSnapshot().value as ChildStatus,
     pid: () => actor.getSnapshot().context.pid,
     lastExit: () => actor.getSnapshot().context.lastExit,

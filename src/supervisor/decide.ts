@@ -101,7 +101,8 @@ export function removeChild(state: SupervisorState, child: ChildRecord, deps: Su
   const index = state.children.indexOf(child);
   if (index < 0) return;
   state.children.splice(index, 1);
-  child.ref.dispose();
+  // A static child's actor is kept: a restart of this supervisor runs init anew and starts it again (OTP).
+  if (!state.staticChildren.includes(child)) child.ref.dispose();
   deps.emit({ type: 'child.removed', supervisor: state.path, id: child.id, at: deps.clock.now() });
 }
 

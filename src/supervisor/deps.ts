@@ -1,6 +1,7 @@
 // What a supervisor needs from outside: time, processes, randomness, and where its events go.
 import type { Clock } from '../runtime/clock.js';
 import type { Driver } from '../runtime/driver.js';
+import type { Dispatch } from './dispatcher.js';
 import type { TreeEventSink } from './events.js';
 
 /** Injected dependencies of every supervisor in a tree. */
@@ -10,4 +11,6 @@ export interface SupervisorDeps {
   emit: TreeEventSink;
   /** A number in [0, 1) for backoff jitter. */
   random: () => number;
+  /** Delivers messages between the tree's actors, one at a time. */
+  dispatch: Dispatch;
 }

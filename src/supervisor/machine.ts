@@ -56,10 +56,10 @@ function newState(input: SupervisorMachineInput, self: SelfRef): SupervisorState
 
 // Makes the record (and the actor) for one child spec; never called from inside an action (xstate creates actors outside them).
 function createRecord(spec: ChildSpec, input: SupervisorMachineInput, self: SelfRef): ChildRecord {
-  const report = (message: ChildReport): void => self.send(message);
+  const report = (message: ChildReport): void => input.deps.dispatch(() => self.send(message));
   const ref: ChildRef =
     spec.kind === 'worker'
-      ? createProcessChild({ spec, driver: input.deps.driver, clock: input.deps.clock, report })
+      ? createProcessChild({ spec, driver: input.deps.driver, clock: input.deps.clock, report, dispatch: input.deps.dispatch })
       : createSupervisorChild({ spec, path: `${input.path}/${spec.id}`, deps: input.deps, report });
   return {
     id: spec.id,
@@ -149,7 +149,7 @@ export const supervisorMachine = setup({
       // A (re)started supervisor runs its static children afresh; children added at run time are gone, as in OTP.
       const state = context.state;
       for (const child of state.children) if (!state.staticChildren.includes(child)) child.ref.dispose();
-      for (const child of state.staticChildren) Object.assign(child, { slot: 'undefined', backoff: initialBackoffState, unstableExits: [], pendingToken: null });
+      for (const child of state.staticChildren) Object.assign(child, { slot: 'undefined', backoff: initialBackoffState, unstableExits: [], pendingToken: null, lastExit: null });
       state.children = [...state.staticChildren];
       state.restartLog = [];
       state.termination = null;
@@ -202,14 +202,14 @@ export const supervisorMachine = setup({
     replyStoppedAlready: ({ context, event }) => {
       const stop = event as Extract<SupervisorEvent, { type: 'stop' }>;
       if (stop.reply) stop.reply.resolve(undefined);
-      else context.input.report({ type: 'child.stopped', id: context.state.spec.id, incarnation: context.state.incarnation, exit: null });
+      else context.self.reportUp({ type: 'child.stopped', id: context.state.spec.id, incarnation: context.state.incarnation, exit: null });
     },
     reportTermination: ({ context }) => {
       const state = context.state;
       const termination = state.termination!;
       const now = context.input.deps.clock.now();
       state.phase = 'idle';
-      const { report } = context.input;
+      const report = context.self.reportUp;
       const id = state.spec.id;
       if (termination.kind === 'init_failed') {
         const error = new ArborError('E_START_FAILED', `supervisor '${state.path}' failed to start child '${termination.id}': ${(termination.error as Error).message}`, {
@@ -231,7 +231,8 @@ export const supervisorMachine = setup({
 }).createMachine({
   id: 'supervisor',
   context: ({ input, self }) => {
-    const selfRef: SelfRef = { send: (event) => self.send(event), reportUp: input.report };
+    const dispatch = input.deps.dispatch;
+    const selfRef: SelfRef = { send: (event) => dispatch(() => self.send(event)), reportUp: (report) => dispatch(() => input.report(report)) };
     return { input, state: newState(input, selfRef), self: selfRef };
   },
   initial: 'stopped',
@@ -288,13 +289,13 @@ export function createSupervisorChild(
   };
   return {
     id: input.spec.id,
-    send: (event) => actor.send(event as SupervisorEvent),
+    send: (event) => input.deps.dispatch(() => actor.send(event as SupervisorEvent)),
     status,
     pid: () => null,
     state,
     newRecord: (spec) => createRecord(spec, input, actor.getSnapshot().context.self),
     dispose: () => {
-      for (const child of state().children) child.ref.dispose();
+      for (const child of new Set([...state().children, ...state().staticChildren])) child.ref.dispose();
       actor.stop();
     },
   };
