@@ -26,7 +26,8 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     unstable_restarts: entry.unstableRestarts,
     pm_uptime: entry.pmUptime,
     created_at: entry.createdAt,
-    exec_mode: app.exec_mode,
+    // Every instance runs as its own process until cluster mode lands: report the mode that actually runs.
+    exec_mode: 'fork_mode',
     instances: app.instances,
     exec_interpreter: app.interpreter ?? interpreterFromExtension(app.script),
     pm_exec_path: app.script,

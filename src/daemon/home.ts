@@ -1,6 +1,5 @@
 // The arbor home directory (ARBOR_HOME, default ~/.arbor): where the daemon keeps its pid, socket, logs and dump.
 
-import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,14 +48,14 @@ export function isWindowsPipe(socketPath: string): boolean {
 /**
  * Where the daemon's socket lives for a home. The rule: `<home>/rpc.sock` when it fits in the platform's
  * socket path limit (maxSocketPathBytes); otherwise `<tmpdir>/arbor-<hash>/rpc.sock`, where <hash> is the first
- * 16 hex digits of sha256(home), so every client and the daemon derive the same path from the same home. If
+ * 16 hex digits of a 64-bit FNV-1a hash of the home, so every client and the daemon derive the same path from the same home. If
  * even that is too long (a very long TMPDIR), `/tmp` is used instead of the temp dir. The fallback directory
  * is created private (0o700) by ensureHome, which refuses it when another user owns it. On Windows the
  * socket is the named pipe `\\.\pipe\arbor-<hash>`.
  */
 export function socketPathFor(home: string, options: SocketPathOptions = {}): string {
   const platform = options.platform ?? process.platform;
-  const hash = createHash('sha256').update(home).digest('hex').slice(0, 16);
+  const hash = fnv1a64(home);
   if (platform === 'win32') return `${WINDOWS_PIPE_PREFIX}arbor-${hash}`;
   const limit = maxSocketPathBytes(platform);
   const inHome = join(home, 'rpc.sock');
@@ -64,6 +63,13 @@ export function socketPathFor(home: string, options: SocketPathOptions = {}): st
   const inTemp = join(options.tmpdir ?? tmpdir(), `arbor-${hash}`, 'rpc.sock');
   if (Buffer.byteLength(inTemp) <= limit) return inTemp;
   return join('/tmp', `arbor-${hash}`, 'rpc.sock');
+}
+
+// A 64-bit FNV-1a hash in hex: enough to tell homes apart in a socket path, and it spares every CLI run loading node:crypto.
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }
 
 // Resolves the home from ARBOR_HOME (made absolute) or ~/.arbor, and every path inside it.
