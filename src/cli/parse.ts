@@ -276,7 +276,7 @@ function buildProgram(
         {
           stop: 'stop processes (they stay listed)',
           restart: 'stop then start processes',
-          reload: 'replace processes, the new before the old',
+          reload: 'restart processes one at a time (zero-downtime reload comes with cluster mode)',
           delete: 'stop processes and remove them',
         }[name],
       )
