@@ -1,0 +1,74 @@
+// Scenarios 3, 2b and 6 on one setup: start 50 apps from one config (time until the CLI returns and until jlist shows
+// all 50 online), then with the 50 idle apps up, each daemon's VmRSS after the settling time and its CPU over a window.
+// The two managers start their apps one after the other (order alternating by run); the idle readings are taken
+// for both over the same seconds, beside a bare Node process holding a unix socket.
+import { sleep } from './command.js';
+import { fiftyIdleApps } from './apps.js';
+import { readCpuSeconds, readRssBytes } from './proc.js';
+import type { Sandbox } from './sandbox.js';
+import { createTool, startDaemon, waitAllOnline, type ToolName } from './tools.js';
+
+/** Per-run figures. */
+export interface FiftyAppsResult {
+  /** ms from `start <config>` being run until the CLI returned. */
+  cliMs: Record<ToolName, number[]>;
+  /** ms from `start <config>` being run until a jlist showing all 50 online returned. */
+  onlineMs: Record<ToolName, number[]>;
+  /** VmRSS in bytes settleMs after the last manager had all 50 online (the bare holder too). */
+  rss: Record<ToolName | 'bare', number[]>;
+  /** Daemon CPU (utime + stime) over the idle window, in % of one core. */
+  idleCpuPercent: Record<ToolName, number[]>;
+}
+
+/** How long and how often. */
+export interface FiftyAppsOptions {
+  runs: number;
+  settleMs: number;
+  cpuWindowMs: number;
+}
+
+const APP_COUNT = 50;
+const PREFIX = 'fifty-';
+
+// `runs` runs with fresh homes; both daemons are started (ping) before the timed start, so it times the start alone.
+export async function benchFiftyApps(sandbox: Sandbox, python: string, options: FiftyAppsOptions): Promise<FiftyAppsResult> {
+  const result: FiftyAppsResult = {
+    cliMs: { arbor: [], pm2: [] },
+    onlineMs: { arbor: [], pm2: [] },
+    rss: { arbor: [], pm2: [], bare: [] },
+    idleCpuPercent: { arbor: [], pm2: [] },
+  };
+  for (let run = 0; run < options.runs; run += 1) {
+    const tools = [createTool('arbor', sandbox, `fifty-${run}`), createTool('pm2', sandbox, `fifty-${run}`)];
+    if (run % 2 === 1) tools.reverse();
+    const holder = await sandbox.startSocketHolder(`bare-fifty-${run}`);
+    try {
+      const pids = new Map<ToolName, number>();
+      for (const tool of tools) pids.set(tool.name, await startDaemon(tool));
+      for (const tool of tools) {
+        const config = tool.writeConfig('fifty', fiftyIdleApps(PREFIX, python));
+        const began = performance.now();
+        await tool.cli(['start', config], { timeoutMs: 180_000 });
+        result.cliMs[tool.name].push(performance.now() - began);
+        const online = await waitAllOnline(tool, PREFIX, APP_COUNT, 120_000);
+        result.onlineMs[tool.name].push(online - began);
+      }
+      await sleep(options.settleMs);
+      for (const tool of tools) result.rss[tool.name].push(readRssBytes(pids.get(tool.name)!));
+      result.rss.bare.push(readRssBytes(holder.pid));
+
+      const cpuBefore = new Map(tools.map((tool) => [tool.name, readCpuSeconds(pids.get(tool.name)!)]));
+      const windowBegan = performance.now();
+      await sleep(options.cpuWindowMs);
+      const windowSeconds = (performance.now() - windowBegan) / 1000;
+      for (const tool of tools) {
+        const used = readCpuSeconds(pids.get(tool.name)!) - cpuBefore.get(tool.name)!;
+        result.idleCpuPercent[tool.name].push((used / windowSeconds) * 100);
+      }
+    } finally {
+      await holder.stop();
+      for (const tool of tools) await tool.kill();
+    }
+  }
+  return result;
+}

@@ -1,0 +1,102 @@
+// Scenario 4: exit-to-respawn. An app exits 200 ms after each start and is restarted at once; from its own record
+// (see fixtures/exit-after.cjs) each restart gives, measured from the outside:
+//   spawn:   its exit line -> the next process's start (performance.timeOrigin, set as Node's process begins);
+//   running: its exit line -> the next script's first line (includes Node's boot).
+// For arbor also the daemon-side figure: the 'exited' -> next 'started' entries of its pino log (ms resolution).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { waitFor } from './command.js';
+import { flappingApp } from './apps.js';
+import { median } from './stats.js';
+import type { Sandbox } from './sandbox.js';
+import { createTool, startDaemon, type Tool, type ToolName } from './tools.js';
+
+/** Per-run medians in ms. */
+export interface RespawnResult {
+  spawnMs: Record<ToolName, number[]>;
+  runningMs: Record<ToolName, number[]>;
+  /** arbor only: from its log. */
+  daemonMs: number[];
+  /** Restarts measured per run. */
+  restarts: number;
+}
+
+/** One restart seen in the app's record. */
+export interface RecordedRestart {
+  spawnMs: number;
+  runningMs: number;
+}
+
+// Pairs each "exit <t>" line of an exit-after.cjs record with the "start <origin> <first line>" after it.
+export function restartsFromRecord(text: string): RecordedRestart[] {
+  const restarts: RecordedRestart[] = [];
+  let exitAt: number | undefined;
+  for (const line of text.split('\n')) {
+    const [kind, first, second] = line.split(' ');
+    if (kind === 'exit') exitAt = Number(first);
+    if (kind === 'start' && exitAt !== undefined) {
+      restarts.push({ spawnMs: Number(first) - exitAt, runningMs: Number(second) - exitAt });
+      exitAt = undefined;
+    }
+  }
+  return restarts;
+}
+
+// From arbor's daemon log (pino JSON lines): for the processes supervised by `supervisor`, each 'exited' to the next 'started', in ms.
+export function daemonRespawnsFromLog(text: string, supervisor: string): number[] {
+  const gaps: number[] = [];
+  let exitedAt: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { supervisor?: unknown; msg?: unknown; time?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (entry.supervisor !== supervisor) continue;
+    const time = typeof entry.time === 'number' ? entry.time : Date.parse(String(entry.time));
+    if (entry.msg === 'exited') exitedAt = time;
+    if (entry.msg === 'started' && exitedAt !== undefined) {
+      gaps.push(time - exitedAt);
+      exitedAt = undefined;
+    }
+  }
+  return gaps;
+}
+
+// `runs` runs, arbor and PM2 in turn (order alternating), each letting a fresh flapping app restart `restarts` times.
+export async function benchRespawn(sandbox: Sandbox, options: { runs: number; restarts: number }): Promise<RespawnResult> {
+  const tools: Tool[] = [createTool('arbor', sandbox, 'respawn'), createTool('pm2', sandbox, 'respawn')];
+  const result: RespawnResult = { spawnMs: { arbor: [], pm2: [] }, runningMs: { arbor: [], pm2: [] }, daemonMs: [], restarts: options.restarts };
+  try {
+    for (const tool of tools) await startDaemon(tool);
+    for (let run = 0; run < options.runs; run += 1) {
+      for (const tool of run % 2 === 0 ? tools : [...tools].reverse()) {
+        const name = `flap-${run}`;
+        const record = path.join(sandbox.root, `${tool.name}-flap-${run}.record`);
+        await tool.cli(['start', tool.writeConfig(name, [flappingApp(name, record)])]);
+        const wanted = options.restarts + 1;
+        const text = await waitFor(
+          `${wanted} starts of ${tool.name}'s ${name}`,
+          () => {
+            const content = fs.existsSync(record) ? fs.readFileSync(record, 'utf8') : '';
+            return content.split('\n').filter((line) => line.startsWith('start ')).length >= wanted ? content : undefined;
+          },
+          30_000 + options.restarts * 2_000,
+        );
+        await tool.cli(['delete', name]);
+        const restarts = restartsFromRecord(text).slice(0, options.restarts);
+        result.spawnMs[tool.name].push(median(restarts.map((restart) => restart.spawnMs)));
+        result.runningMs[tool.name].push(median(restarts.map((restart) => restart.runningMs)));
+        if (tool.name === 'arbor') {
+          const log = fs.readFileSync(path.join(tool.home, 'arbor.log'), 'utf8');
+          result.daemonMs.push(median(daemonRespawnsFromLog(log, `root/${name}`).slice(0, options.restarts)));
+        }
+      }
+    }
+    return result;
+  } finally {
+    for (const tool of tools) await tool.kill();
+  }
+}
