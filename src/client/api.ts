@@ -37,7 +37,8 @@ export interface DaemonApi {
   /** Sends a signal to each target's main process. */
   sendSignal: { params: { signal: string; target: Target }; result: ProcessDescription[] };
   /** Writes the process list to dump.json (atomically; the previous one kept as .bak). Refuses an empty list unless `force`. */
-  save: { params: { force?: boolean }; result: { file: string; count: number } };
+  /** `skipped`: nothing was managed and `force` was not given, so the previous dump was left as it was. */
+  save: { params: { force?: boolean }; result: { file: string; count: number; skipped?: boolean } };
   /** Starts the saved apps that are not running already (stopped ones stay stopped). */
   resurrect: { params: undefined; result: ProcessDescription[] };
   cleardump: { params: undefined; result: { file: string } };

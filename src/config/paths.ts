@@ -1,5 +1,6 @@
 // Path rules for config values: '~' expansion, relative to a base directory, and the "discard" log paths.
 
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -28,5 +29,7 @@ export function resolveScript(cwd: string, script: string, env: NodeJS.ProcessEn
   const trimmed = script.trim();
   if (/\s/.test(trimmed)) return trimmed;
   if (trimmed.includes('/') || trimmed === '~') return resolveFrom(cwd, trimmed, env);
-  return trimmed;
+  // PM2: a bare name is a file in cwd when one exists (made absolute), else a command looked up on PATH.
+  const local = resolveFrom(cwd, trimmed, env);
+  return existsSync(local) ? local : trimmed;
 }

@@ -16,7 +16,7 @@ import { instanceLogs, workerOptions } from './app-spec.js';
 import { describeEntry, restartTime, type LiveState } from './describe.js';
 import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
 import type { ProcEntry } from './entry.js';
-import { resolveTarget, resolveTargets } from './targets.js';
+import { appNotFound, resolveTarget, resolveTargets } from './targets.js';
 import { sampleUsage } from './usage.js';
 
 /** Where the manager reports to: the bus, and its log. */
@@ -182,8 +182,11 @@ export class Manager {
   async restart(targets: string[], env?: Record<string, string>): Promise<ProcessDescription[]> {
     const chosen = resolveTargets(targets, this.entries());
     for (const entry of chosen) {
+      // PM2 counts a restart only when a running process is replaced; a stopped one is simply started.
+      const wasRunning = this.#liveState(entry).status !== 'stopped' && this.#liveState(entry).status !== 'errored';
       await this.#terminate(entry);
       if (env) entry.app = { ...entry.app, env };
+      if (!wasRunning && entry.starts > 0) entry.restartBase += 1;
       await this.#startEntry(entry, env !== undefined);
     }
     this.#announce(chosen, 'restart');
@@ -217,7 +220,7 @@ export class Manager {
   /** Sets the number of processes of an app (new ones get the next ids; the newest go first). */
   async scale(name: string, change: { instances?: number; delta?: number }): Promise<ProcessDescription[]> {
     const current = this.entries().filter((entry) => entry.name === name);
-    if (current.length === 0) return resolveTarget(name, []) as never;
+    if (current.length === 0) throw appNotFound(name, this.entries());
     const wanted = change.instances ?? current.length + (change.delta ?? 0);
     if (!Number.isInteger(wanted) || wanted < 0) {
       throw new ArborError('E_BAD_REQUEST', `scale needs a whole number of instances >= 0, got ${wanted}`, { details: { field: 'instances', value: wanted } });
@@ -291,11 +294,10 @@ export class Manager {
   }
 
   /** Saves the app list (one entry per app, running or stopped). */
-  save(force: boolean): { file: string; count: number } {
+  save(force: boolean): { file: string; count: number; skipped?: boolean } {
     const apps = this.#dumpEntries();
-    if (apps.length === 0 && !force) {
-      throw new ArborError('E_BAD_REQUEST', 'nothing to save: no app is managed (use --force to save an empty list)', { details: { field: 'force' } });
-    }
+    // PM2 keeps the previous dump rather than overwrite it with an empty list (unless forced): no error, nothing written.
+    if (apps.length === 0 && !force) return { file: this.#paths.dumpFile, count: 0, skipped: true };
     writeDump(this.#paths.dumpFile, this.#paths.dumpBackup, apps);
     return { file: this.#paths.dumpFile, count: apps.length };
   }

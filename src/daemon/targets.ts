@@ -11,11 +11,14 @@ export interface Targetable {
 // The entries a target names, in pm_id order; throws E_APP_NOT_FOUND when it names none.
 export function resolveTarget<T extends Targetable>(target: string, entries: readonly T[]): T[] {
   const matches = matchTarget(target, entries);
-  if (matches.length === 0) {
-    const known = [...new Set(entries.map((entry) => entry.name))].join(', ') || 'none';
-    throw new ArborError('E_APP_NOT_FOUND', `no process matches '${target}' (apps: ${known})`, { details: { field: 'target', value: target } });
-  }
+  if (matches.length === 0) throw appNotFound(target, entries);
   return matches;
+}
+
+// The error for a target that names nothing, listing the apps there are.
+export function appNotFound(target: string, entries: readonly Targetable[]): ArborError {
+  const known = [...new Set(entries.map((entry) => entry.name))].join(', ') || 'none';
+  return new ArborError('E_APP_NOT_FOUND', `no process matches '${target}' (apps: ${known})`, { details: { field: 'target', value: target } });
 }
 
 // Resolves several targets into one list without duplicates, in pm_id order.

@@ -83,8 +83,10 @@ function runStep(state: SupervisorState, step: Step, deps: SupervisorDeps, self:
 export function isAwaitedReport(state: SupervisorState, report: ChildReport): boolean {
   const awaiting = state.awaiting;
   if (awaiting === null || awaiting.id !== report.id) return false;
-  if (awaiting.kind === 'terminate') return report.type === 'child.stopped';
   const child = findChild(state, report.id);
+  // A child supervisor that gave up on its own while we were stopping it answers with its exit instead (OTP: the DOWN
+  // arrives whatever the reason, and the stop is complete).
+  if (awaiting.kind === 'terminate') return report.type === 'child.stopped' || (report.type === 'child.exited' && report.incarnation === child?.incarnation);
   return (
     child !== undefined &&
     report.incarnation === child.incarnation &&
@@ -102,6 +104,8 @@ export function applyAwaitedReport(state: SupervisorState, report: ChildReport, 
   const step = awaiting.step;
   switch (report.type) {
     case 'child.stopped':
+    case 'child.exited':
+      if (report.type === 'child.exited' && step.kind !== 'terminate') return;
       child.slot = 'undefined';
       deps.emit({ type: 'child.stopped', supervisor: state.path, id: child.id, at: now, exit: report.exit });
       if (step.kind === 'terminate' && step.remove) removeChild(state, child, deps);
@@ -120,8 +124,6 @@ export function applyAwaitedReport(state: SupervisorState, report: ChildReport, 
     case 'child.start_failed':
       deps.emit({ type: 'child.start_failed', supervisor: state.path, id: child.id, at: now, code: report.error.code, message: report.error.message });
       if (step.kind === 'start') onStartFailed(state, child, step, report.error, deps);
-      return;
-    case 'child.exited':
       return;
   }
 }

@@ -223,6 +223,13 @@ export const supervisorMachine = setup({
         report({ type: 'child.exited', id, incarnation: state.incarnation, exit: supervisorExit(state, now) });
       }
       for (const reply of state.stopReplies.splice(0)) reply.resolve(undefined);
+      // Whatever was queued behind the end is answered now, never left hanging (OTP: a call to a dead supervisor fails).
+      for (const event of state.deferred.splice(0)) {
+        if (event.type === 'stop') event.reply?.resolve(undefined);
+        else if (event.type.startsWith('api.') && 'reply' in event) {
+          event.reply.reject(new ArborError('E_SUPERVISOR_STOPPED', `supervisor '${state.path}' stopped before it could handle ${event.type}`));
+        }
+      }
     },
     park: ({ context, event }) => {
       context.state.parkedStatus = event.type === 'wait' ? 'waiting restart' : 'errored';
@@ -263,11 +270,14 @@ export const supervisorMachine = setup({
     ready: {
       entry: 'takeDeferred',
       on: {
-        'child.exited': { guard: 'isCurrentExit', target: 'working', actions: 'handleExit' },
+        'child.exited': [{ guard: 'isCurrentExit', target: 'working', actions: 'handleExit' }, { actions: 'takeDeferred' }],
         stop: { target: 'working', actions: 'handleStop' },
         'restart.due': { target: 'working', actions: 'handleRestartDue' },
         'restart.retry': { target: 'working', actions: 'handleRetry' },
         'api.*': { target: 'working', actions: 'planApi' },
+        // A stale report (an exit already dealt with by a group restart, a late stop answer) is dropped, and the
+        // queue moves on: OTP's unlink_flush discards such messages and the mailbox keeps being handled.
+        '*': { actions: 'takeDeferred' },
       },
     },
   },

@@ -88,7 +88,7 @@ describe('the daemon', () => {
     expect((await rpc.call<ProcessDescription[]>('stop', { targets: ['a1'] })).map((p) => p.pm2_env.status)).toEqual(['stopped', 'stopped']);
     for (const proc of before.slice(0, 2)) await waitFor('a stopped process to be gone', () => !isRunning(proc.pid));
     const restarted = await rpc.call<ProcessDescription[]>('restart', { targets: ['0'] });
-    expect(restarted.map((p) => [p.pm_id, p.pm2_env.status, p.pm2_env.restart_time])).toEqual([[0, 'online', 1]]);
+    expect(restarted.map((p) => [p.pm_id, p.pm2_env.status, p.pm2_env.restart_time])).toEqual([[0, 'online', 0]]);
     expect((await rpc.call<ProcessDescription[]>('stop', { targets: ['ns'] })).map((p) => p.name)).toEqual(['b1']);
     expect((await rpc.call<ProcessDescription[]>('restart', { targets: ['/^a/'] })).map((p) => p.pm_id)).toEqual([0, 1]);
     await rpc.call('delete', { targets: ['all'] });

@@ -6,7 +6,11 @@ import { printProcessTable, reportAction } from './show-table.js';
 
 // Saves the process list (refused when empty unless --force) and says where.
 export async function runSave(request: SaveRequest, context: CommandContext): Promise<number> {
-  const { file, count } = await withClient(context, (client) => client.dump(request.force ? { force: true } : {}));
+  const { file, count, skipped } = await withClient(context, (client) => client.dump(request.force ? { force: true } : {}));
+  if (skipped) {
+    context.out.warn(`no app is managed: nothing saved, ${file} left as it was (use --force to save an empty list)`);
+    return 0;
+  }
   context.out.info(`saved ${count} ${count === 1 ? 'process' : 'processes'} to ${file}`);
   return 0;
 }

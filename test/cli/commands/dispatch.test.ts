@@ -141,7 +141,7 @@ describe('start', () => {
     expect(result.code).toBe(0);
     const [[apps, options]] = callsOf(result.calls, 'start') as [[AppConfig[], { force?: boolean }]];
     expect(apps).toHaveLength(1);
-    expect(apps[0]).toMatchObject({ name: 'web', script: 'app.js', instances: 2, exec_mode: 'fork_mode', args: ['--port', '80'], cwd: dir });
+    expect(apps[0]).toMatchObject({ name: 'web', script: join(dir, 'app.js'), instances: 2, exec_mode: 'fork_mode', args: ['--port', '80'], cwd: dir });
     expect(options).toEqual({});
     expect(result.out).toMatch(/^\[arbor\] started web \(0\)\n┌/);
     expect(callsOf(result.calls, 'list')).toHaveLength(2); // what is running, then the table
@@ -197,7 +197,7 @@ describe('start', () => {
   it('reads an ecosystem as JSON from stdin with -', async () => {
     const result = await run(['start', '-'], { procs: [] }, { stdin: JSON.stringify({ apps: [{ name: 'piped', script: 'app.js' }] }) });
     const [[apps]] = callsOf(result.calls, 'start') as [[AppConfig[]]];
-    expect(apps.map((app) => [app.name, app.script, app.cwd])).toEqual([['piped', 'app.js', dir]]);
+    expect(apps.map((app) => [app.name, app.script, app.cwd])).toEqual([['piped', join(dir, 'app.js'), dir]]);
   });
 
   it('fails with E_CONFIG when no target is given and no ecosystem file exists', async () => {
