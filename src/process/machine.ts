@@ -4,7 +4,7 @@ import type { ArborError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Driver, ExitStatus, ProcessHandle } from '../runtime/driver.js';
 import type { WorkerSpec } from '../spec/types.js';
-import type { Dispatch } from '../supervisor/dispatcher.js';
+import { dispatchingClock, type Dispatch } from '../supervisor/dispatcher.js';
 import type { ChildCommand, ChildRef, ChildReport, ChildStatus } from '../supervisor/protocol.js';
 import { classifyExit, type Exit } from './exit.js';
 
@@ -199,7 +199,7 @@ export type ProcessActor = ActorRefFrom<typeof processMachine>;
 
 // Creates a worker's actor and wraps it in the child interface its supervisor uses.
 export function createProcessChild(input: ProcessMachineInput): ChildRef & { lastExit(): Exit | null } {
-  const actor = createActor(processMachine, { input, clock: input.clock });
+  const actor = createActor(processMachine, { input, clock: dispatchingClock(input.clock, input.dispatch) });
   actor.start();
   return {
     id: input.spec.id,

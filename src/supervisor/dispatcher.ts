@@ -19,3 +19,17 @@ export function createDispatcher(): Dispatch {
     }
   };
 }
+
+/** The timer half of a Clock, as xstate's `clock` option takes it. */
+export interface TimerService {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+// A clock for xstate actors whose timers (delayed transitions) fire through the dispatcher like every other message.
+export function dispatchingClock(clock: TimerService, dispatch: Dispatch): TimerService {
+  return {
+    setTimeout: (fn, ms) => clock.setTimeout(() => dispatch(fn), ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+  };
+}

@@ -7,6 +7,7 @@ import type { Exit } from '../process/exit.js';
 import type { ChildSpec, SupervisorSpec } from '../spec/types.js';
 import { decideOnExit, decideRestart, needsTermination, removeChild, shutdownSteps } from './decide.js';
 import type { SupervisorDeps } from './deps.js';
+import { dispatchingClock } from './dispatcher.js';
 import { applyAwaitedReport, isAwaitedReport, runSteps, type SelfRef } from './execute.js';
 import type { ChildRef, ChildReport, ChildStatus } from './protocol.js';
 import { findChild, type ApiEvent, type ChildRecord, type SupervisorEvent, type SupervisorState } from './state.js';
@@ -287,7 +288,7 @@ export const supervisorMachine = setup({
 export function createSupervisorChild(
   input: SupervisorMachineInput,
 ): ChildRef & { send(event: SupervisorEvent): void; state(): SupervisorState; newRecord(spec: ChildSpec): ChildRecord } {
-  const actor = createActor(supervisorMachine, { input, clock: input.deps.clock });
+  const actor = createActor(supervisorMachine, { input, clock: dispatchingClock(input.deps.clock, input.deps.dispatch) });
   actor.start();
   const state = (): SupervisorState => actor.getSnapshot().context.state;
   const status = (): ChildStatus => {

@@ -133,7 +133,9 @@ function resolve(action: Action, model: ReferenceTree, root: ModelSupervisorSpec
       const id = action.duplicate && children.length > 0 ? children[action.pick % children.length]!.id : `d${fresh.next++}`;
       const autoShutdown = path === undefined ? root.autoShutdown : specAt(root, path).autoShutdown;
       const significant = action.significant && action.restart !== 'permanent' && autoShutdown !== 'never';
-      const spec: ModelWorkerSpec = { kind: 'worker', id, restart: action.restart, significant };
+      // The simulated driver keys process behaviour by id: a re-added id's process stops the way the original's did.
+      const original = findWorker(root, id);
+      const spec: ModelWorkerSpec = { kind: 'worker', id, restart: action.restart, significant, ...(original?.stopDelayMs ? { stopDelayMs: original.stopDelayMs } : {}) };
       return path === undefined ? { kind: 'add', spec } : { kind: 'add', spec, path };
     }
   }
@@ -309,6 +311,16 @@ function track(call: () => Promise<unknown>, done: (reply: string) => void): voi
 // through at most a few promise hops, such as Tree.stop's async body, before our callback sees it).
 async function flush(): Promise<void> {
   for (let tick = 0; tick < 16; tick += 1) await Promise.resolve();
+}
+
+// The scenario's worker spec with this id, anywhere in the tree.
+function findWorker(spec: ModelChildSpec, id: string): ModelWorkerSpec | undefined {
+  if (spec.kind === 'worker') return spec.id === id ? spec : undefined;
+  for (const child of spec.children) {
+    const found = findWorker(child, id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** How long the end of every run lets time pass after its stop, so slow stops can finish. */
