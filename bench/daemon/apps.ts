@@ -41,15 +41,26 @@ export function flappingApp(name: string, record: string): BenchApp {
   };
 }
 
-// The app that prints numbered lines flat out for floodMs into `outFile`, recording its start and line count to `record`.
-export function floodApp(name: string, record: string, outFile: string, errorFile: string, floodMs: number): BenchApp {
+/** Where a flood app's output goes and for how long it floods. */
+export interface FloodSetup {
+  record: string;
+  outFile: string;
+  errorFile: string;
+  floodMs: number;
+  /** Timestamped lines (`time: true`), which both managers write through the daemon. */
+  timestamps: boolean;
+}
+
+// The app that prints numbered lines flat out for floodMs into outFile, recording its start and line count to record.
+export function floodApp(name: string, setup: FloodSetup): BenchApp {
   return {
     name,
     script: path.join(FIXTURES, 'flood.cjs'),
     interpreter: 'node',
-    env: { BENCH_RECORD: record, BENCH_FLOOD_MS: String(floodMs) },
+    env: { BENCH_RECORD: setup.record, BENCH_FLOOD_MS: String(setup.floodMs) },
     autorestart: false,
-    out_file: outFile,
-    error_file: errorFile,
+    out_file: setup.outFile,
+    error_file: setup.errorFile,
+    time: setup.timestamps,
   };
 }

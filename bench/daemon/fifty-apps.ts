@@ -1,10 +1,12 @@
 // Scenarios 3, 2b and 6 on one setup: start 50 apps from one config (time until the CLI returns and until jlist shows
 // all 50 online), then with the 50 idle apps up, each daemon's VmRSS after the settling time and its CPU over a window.
-// The two managers start their apps one after the other (order alternating by run); the idle readings are taken
-// for both over the same seconds, beside a bare Node process holding a unix socket.
+// The two managers start their apps one after the other (order alternating by run), after this process has spawned
+// (and stopped) the same 50 apps itself, the floor; the idle readings are taken for both over the same seconds,
+// beside a bare Node process holding a unix socket.
 import { sleep } from './command.js';
 import { fiftyIdleApps } from './apps.js';
-import { readCpuSeconds, readRssBytes } from './proc.js';
+import { spawnAll } from './bare-spawn.js';
+import { readCpuSeconds, readMemory } from './proc.js';
 import type { Sandbox } from './sandbox.js';
 import { createTool, startDaemon, waitAllOnline, type ToolName } from './tools.js';
 
@@ -14,8 +16,11 @@ export interface FiftyAppsResult {
   cliMs: Record<ToolName, number[]>;
   /** ms from `start <config>` being run until a jlist showing all 50 online returned. */
   onlineMs: Record<ToolName, number[]>;
-  /** VmRSS in bytes settleMs after the last manager had all 50 online (the bare holder too). */
+  /** ms for this process to spawn the same 50 apps one after the other (the floor for cliMs and onlineMs). */
+  bareSpawnMs: number[];
+  /** VmRSS and RssAnon in bytes settleMs after the last manager had all 50 online (the bare holder too). */
   rss: Record<ToolName | 'bare', number[]>;
+  anon: Record<ToolName | 'bare', number[]>;
   /** Daemon CPU (utime + stime) over the idle window, in % of one core. */
   idleCpuPercent: Record<ToolName, number[]>;
 }
@@ -35,7 +40,9 @@ export async function benchFiftyApps(sandbox: Sandbox, python: string, options: 
   const result: FiftyAppsResult = {
     cliMs: { arbor: [], pm2: [] },
     onlineMs: { arbor: [], pm2: [] },
+    bareSpawnMs: [],
     rss: { arbor: [], pm2: [], bare: [] },
+    anon: { arbor: [], pm2: [], bare: [] },
     idleCpuPercent: { arbor: [], pm2: [] },
   };
   for (let run = 0; run < options.runs; run += 1) {
@@ -45,6 +52,10 @@ export async function benchFiftyApps(sandbox: Sandbox, python: string, options: 
     try {
       const pids = new Map<ToolName, number>();
       for (const tool of tools) pids.set(tool.name, await startDaemon(tool));
+      // The floor first: spawned and stopped again before either manager starts its apps.
+      const bare = spawnAll(fiftyIdleApps(PREFIX, python), sandbox.dir(`bare-fifty-${run}`), sandbox.env);
+      result.bareSpawnMs.push(bare.ms);
+      await bare.stop();
       for (const tool of tools) {
         const config = tool.writeConfig('fifty', fiftyIdleApps(PREFIX, python));
         const began = performance.now();
@@ -54,8 +65,13 @@ export async function benchFiftyApps(sandbox: Sandbox, python: string, options: 
         result.onlineMs[tool.name].push(online - began);
       }
       await sleep(options.settleMs);
-      for (const tool of tools) result.rss[tool.name].push(readRssBytes(pids.get(tool.name)!));
-      result.rss.bare.push(readRssBytes(holder.pid));
+      const record = (who: ToolName | 'bare', pid: number): void => {
+        const memory = readMemory(pid);
+        result.rss[who].push(memory.rss);
+        result.anon[who].push(memory.anon);
+      };
+      for (const tool of tools) record(tool.name, pids.get(tool.name)!);
+      record('bare', holder.pid);
 
       const cpuBefore = new Map(tools.map((tool) => [tool.name, readCpuSeconds(pids.get(tool.name)!)]));
       const windowBegan = performance.now();

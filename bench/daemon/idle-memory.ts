@@ -1,18 +1,19 @@
 // Scenario 2a: each daemon's resident memory with no app, beside a bare Node process holding a unix socket (the floor
 // for a Node daemon), all three started in the same run and read after the same settling time.
 import { sleep } from './command.js';
-import { readRssBytes } from './proc.js';
+import { readMemory } from './proc.js';
 import type { Sandbox } from './sandbox.js';
 import { createTool, startDaemon, type ToolName } from './tools.js';
 
-/** Per-run VmRSS in bytes. */
+/** Per-run VmRSS and RssAnon in bytes. */
 export interface IdleMemoryResult {
   rss: Record<ToolName | 'bare', number[]>;
+  anon: Record<ToolName | 'bare', number[]>;
 }
 
 // `runs` runs, each with fresh homes: start both daemons (order alternating) and the bare holder, wait settleMs, read VmRSS.
 export async function benchIdleMemory(sandbox: Sandbox, options: { runs: number; settleMs: number }): Promise<IdleMemoryResult> {
-  const result: IdleMemoryResult = { rss: { arbor: [], pm2: [], bare: [] } };
+  const result: IdleMemoryResult = { rss: { arbor: [], pm2: [], bare: [] }, anon: { arbor: [], pm2: [], bare: [] } };
   for (let run = 0; run < options.runs; run += 1) {
     const tools = [createTool('arbor', sandbox, `idle-${run}`), createTool('pm2', sandbox, `idle-${run}`)];
     if (run % 2 === 1) tools.reverse();
@@ -21,8 +22,13 @@ export async function benchIdleMemory(sandbox: Sandbox, options: { runs: number;
       const pids = new Map<ToolName, number>();
       for (const tool of tools) pids.set(tool.name, await startDaemon(tool));
       await sleep(options.settleMs);
-      for (const tool of tools) result.rss[tool.name].push(readRssBytes(pids.get(tool.name)!));
-      result.rss.bare.push(readRssBytes(holder.pid));
+      const record = (who: ToolName | 'bare', pid: number): void => {
+        const memory = readMemory(pid);
+        result.rss[who].push(memory.rss);
+        result.anon[who].push(memory.anon);
+      };
+      for (const tool of tools) record(tool.name, pids.get(tool.name)!);
+      record('bare', holder.pid);
     } finally {
       await holder.stop();
       for (const tool of tools) await tool.kill();

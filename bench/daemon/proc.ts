@@ -4,13 +4,25 @@ import * as fs from 'node:fs';
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on every Linux the bench targets). */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
-// VmRSS of the process in bytes, from /proc/<pid>/status; NaN when the process is gone.
-export function readRssBytes(pid: number): number {
+/** A process's resident memory in bytes, from /proc/<pid>/status. */
+export interface Memory {
+  /** VmRSS: everything resident, including the pages of the node binary and libraries it touched (shared). */
+  rss: number;
+  /** RssAnon: the anonymous part (V8 heap, malloc), private to the process. */
+  anon: number;
+}
+
+// VmRSS and RssAnon of the process; NaN for both when the process is gone.
+export function readMemory(pid: number): Memory {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : NaN;
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string): number => {
+      const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status);
+      return match ? Number(match[1]) * 1024 : NaN;
+    };
+    return { rss: field('VmRSS'), anon: field('RssAnon') };
   } catch {
-    return NaN;
+    return { rss: NaN, anon: NaN };
   }
 }
 

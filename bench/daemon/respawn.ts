@@ -15,8 +15,9 @@ import { createTool, startDaemon, type Tool, type ToolName } from './tools.js';
 export interface RespawnResult {
   spawnMs: Record<ToolName, number[]>;
   runningMs: Record<ToolName, number[]>;
-  /** arbor only: from its log. */
+  /** arbor only, from its log: exit -> next start, and exit -> restart decision. */
   daemonMs: number[];
+  decideMs: number[];
   /** Restarts measured per run. */
   restarts: number;
 }
@@ -42,10 +43,19 @@ export function restartsFromRecord(text: string): RecordedRestart[] {
   return restarts;
 }
 
-// From arbor's daemon log (pino JSON lines): for the processes supervised by `supervisor`, each 'exited' to the next 'started', in ms.
-export function daemonRespawnsFromLog(text: string, supervisor: string): number[] {
-  const gaps: number[] = [];
+/** One restart in arbor's daemon log, in ms. */
+export interface LoggedRestart {
+  /** 'exited' -> the next 'started' (after the spawn call returned). */
+  totalMs: number;
+  /** 'exited' -> 'restart decided' (the supervisor's decision; the rest is preparing and calling spawn). */
+  decideMs: number;
+}
+
+// From arbor's daemon log (pino JSON lines): for the processes supervised by `supervisor`, each 'exited' to the next 'started'.
+export function daemonRespawnsFromLog(text: string, supervisor: string): LoggedRestart[] {
+  const restarts: LoggedRestart[] = [];
   let exitedAt: number | undefined;
+  let decidedAt: number | undefined;
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
     let entry: { supervisor?: unknown; msg?: unknown; time?: unknown };
@@ -56,19 +66,20 @@ export function daemonRespawnsFromLog(text: string, supervisor: string): number[
     }
     if (entry.supervisor !== supervisor) continue;
     const time = typeof entry.time === 'number' ? entry.time : Date.parse(String(entry.time));
-    if (entry.msg === 'exited') exitedAt = time;
+    if (entry.msg === 'exited') [exitedAt, decidedAt] = [time, undefined];
+    if (entry.msg === 'restart decided' && exitedAt !== undefined) decidedAt = time;
     if (entry.msg === 'started' && exitedAt !== undefined) {
-      gaps.push(time - exitedAt);
+      restarts.push({ totalMs: time - exitedAt, decideMs: (decidedAt ?? time) - exitedAt });
       exitedAt = undefined;
     }
   }
-  return gaps;
+  return restarts;
 }
 
 // `runs` runs, arbor and PM2 in turn (order alternating), each letting a fresh flapping app restart `restarts` times.
 export async function benchRespawn(sandbox: Sandbox, options: { runs: number; restarts: number }): Promise<RespawnResult> {
   const tools: Tool[] = [createTool('arbor', sandbox, 'respawn'), createTool('pm2', sandbox, 'respawn')];
-  const result: RespawnResult = { spawnMs: { arbor: [], pm2: [] }, runningMs: { arbor: [], pm2: [] }, daemonMs: [], restarts: options.restarts };
+  const result: RespawnResult = { spawnMs: { arbor: [], pm2: [] }, runningMs: { arbor: [], pm2: [] }, daemonMs: [], decideMs: [], restarts: options.restarts };
   try {
     for (const tool of tools) await startDaemon(tool);
     for (let run = 0; run < options.runs; run += 1) {
@@ -91,7 +102,9 @@ export async function benchRespawn(sandbox: Sandbox, options: { runs: number; re
         result.runningMs[tool.name].push(median(restarts.map((restart) => restart.runningMs)));
         if (tool.name === 'arbor') {
           const log = fs.readFileSync(path.join(tool.home, 'arbor.log'), 'utf8');
-          result.daemonMs.push(median(daemonRespawnsFromLog(log, `root/${name}`).slice(0, options.restarts)));
+          const logged = daemonRespawnsFromLog(log, `root/${name}`).slice(0, options.restarts);
+          result.daemonMs.push(median(logged.map((restart) => restart.totalMs)));
+          result.decideMs.push(median(logged.map((restart) => restart.decideMs)));
         }
       }
     }

@@ -79,14 +79,13 @@ export function createSandbox(fixtures: string): Sandbox {
         },
       };
       own.add(holder);
-      await waitFor('the socket holder to listen', () => (output.includes('ready') ? true : ended ? false : undefined), 10_000, 10).then((ready) => {
-        if (!ready) throw new Error('the bare socket holder exited before listening');
-      });
+      const listening = await waitFor('the socket holder to listen', () => (output.includes('ready') ? true : ended ? false : undefined), 10_000, 10);
+      if (!listening) throw new Error('the bare socket holder exited before listening');
       return holder;
     },
     async cleanup() {
       for (const tool of tools) await tool.kill();
-      for (const process of [...own]) await process.stop();
+      for (const ownProcess of [...own]) await ownProcess.stop();
       // Anything else still carrying the marker (an app the managers lost track of) is a leak: reported and killed.
       const deadline = performance.now() + 3_000;
       let leftovers = processesWithEnv(`${MARKER_VARIABLE}=${root}`);

@@ -23,11 +23,24 @@ export function spreadOf(values: readonly number[]): Spread {
   return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), runs: finite.length };
 }
 
-// "median (min-max)" with the given formatter; "n/a" when no run produced a figure.
-export function formatSpread(spread: Spread, format: (value: number) => string): string {
+/** How a figure prints: the value divided by scale, with this many decimals, then the unit. */
+export interface Unit {
+  scale: number;
+  digits: number;
+  suffix: string;
+}
+
+// A value in its unit, e.g. "460 ms".
+export function formatValue(value: number, unit: Unit): string {
+  return `${(value / unit.scale).toFixed(unit.digits)}${unit.suffix}`;
+}
+
+// "median (min-max) unit", e.g. "460 (381-577) ms"; "n/a" when no run produced a figure.
+export function formatSpread(spread: Spread, unit: Unit): string {
   if (spread.runs === 0) return 'n/a';
-  if (spread.runs === 1) return format(spread.median);
-  return `${format(spread.median)} (${format(spread.min)}-${format(spread.max)})`;
+  const number = (value: number): string => (value / unit.scale).toFixed(unit.digits);
+  if (spread.runs === 1) return formatValue(spread.median, unit);
+  return `${number(spread.median)} (${number(spread.min)}-${number(spread.max)})${unit.suffix}`;
 }
 
 // Pairwise differences a[i] - b[i] of two same-length series of per-run figures.

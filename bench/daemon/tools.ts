@@ -21,6 +21,8 @@ export interface BenchApp {
   max_restarts?: number;
   out_file?: string;
   error_file?: string;
+  /** Prefix every log line with a timestamp (both managers then write the logs from the daemon). */
+  time?: boolean;
 }
 
 /** What jlist says about one process. */
