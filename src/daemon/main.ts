@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { isArborError } from '../errors.js';
 import { createHandlers } from './handlers.js';
+import { createIdleGc } from './idle-gc.js';
 import { ensureHome, resolveHome } from './home.js';
 import { acquireDaemonLock } from './lock.js';
 import { Manager } from './manager.js';
@@ -29,7 +30,15 @@ export async function runDaemon(): Promise<void> {
   let server: RpcServer | null = null;
   let closing: Promise<void> | null = null;
 
-  const manager = await Manager.create(paths, { broadcast: (event, data) => server?.broadcast(event, data), log, version });
+  const idle = createIdleGc();
+  const manager = await Manager.create(paths, {
+    broadcast: (event, data) => {
+      idle.touch();
+      server?.broadcast(event, data);
+    },
+    log,
+    version,
+  });
 
   const shutdown = (reason: string, save: boolean): Promise<void> => {
     closing ??= (async () => {
@@ -45,14 +54,14 @@ export async function runDaemon(): Promise<void> {
 
   server = await createRpcServer({
     socketPath: paths.socket,
-    handlers: createHandlers(manager, {
+    handlers: withActivity(idle.touch, createHandlers(manager, {
       version,
       kill: async () => {
         const count = manager.entries().length;
         setImmediate(() => void shutdown('kill requested', false));
         return { stopped: count };
       },
-    }),
+    })),
     onError: (error) => log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : error }, 'rpc failure'),
   });
 
@@ -63,6 +72,11 @@ export async function runDaemon(): Promise<void> {
   process.on('uncaughtException', (error) => log.error({ err: { message: error.message, stack: error.stack } }, 'uncaught exception'));
   process.on('unhandledRejection', (error) => log.error({ err: isArborError(error) ? error.toJSON() : String(error) }, 'unhandled rejection'));
   log.info({ home: paths.home, socket: paths.socket, version }, 'daemon ready');
+}
+
+// Wraps each handler so that every request counts as activity.
+function withActivity(touch: () => void, handlers: Record<string, (params: unknown) => unknown>): Record<string, (params: unknown) => unknown> {
+  return Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, (params: unknown) => (touch(), handler(params))]));
 }
 
 await runDaemon();
