@@ -27,6 +27,7 @@
 // `arbor.pid` is written (atomically) after the lock is won, for people and tools; it is not the lock.
 
 import { linkSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { isProcessAlive } from '../process/liveness.js';
 import { dirname, join } from 'node:path';
 import { ArborError } from '../errors.js';
 import type { HomePaths } from './home.js';
@@ -115,27 +116,8 @@ export async function acquireDaemonLock(paths: HomePaths, options: LockOptions =
   });
 }
 
-// True when the pid names a live process (one we may not signal counts as live).
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-// True for a process that has exited but was not reaped yet (a container's PID 1 may reap late or never).
-function isZombie(pid: number): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
-  } catch {
-    return false;
-  }
-}
+// Re-exported for the lock's callers: whether the daemon's pid is alive (zombies count as gone).
+export { isProcessAlive } from '../process/liveness.js';
 
 // The pid holding the home's lock if it is alive (it may be a daemon still starting), else undefined.
 export function lockHolderPid(paths: HomePaths, isAlive: (pid: number) => boolean = isProcessAlive): number | undefined {

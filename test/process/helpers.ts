@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArborError } from '../../src/errors.js';
+import { isProcessAlive } from '../../src/process/liveness.js';
 import type { ExitStatus, ProcessListener } from '../../src/runtime/driver.js';
 
 /** Absolute path of a file in test/fixtures. */
@@ -28,21 +29,7 @@ export function writeExecutable(file: string, body = '#!/bin/sh\nexit 0\n'): str
 }
 
 /** True while the process exists and is not a zombie (this machine's init does not reap orphans, so zombies linger). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export const isRunning = isProcessAlive;
 
 /** True when the process is gone or has SIGKILL pending (Linux /proc; elsewhere only "gone" counts). */
 export function goneOrKillPending(pid: number): boolean {
