@@ -64,8 +64,8 @@ const KILL_TIMEOUT_MS = 60_000;
 
 // Checks the CLIs exist before anything is started.
 export function checkToolsInstalled(): void {
-  if (!fs.existsSync(path.join(root, 'dist', 'cli.js')) || !fs.existsSync(path.join(root, 'dist', 'daemon.js'))) {
-    throw new Error('dist/cli.js or dist/daemon.js is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(root, 'dist', 'cli.cjs')) || !fs.existsSync(path.join(root, 'dist', 'daemon.js'))) {
+    throw new Error('dist/cli.cjs or dist/daemon.js is missing: run `npm run build` first');
   }
   if (!fs.existsSync(PM2_CLI)) throw new Error(`PM2 is not installed (${PM2_CLI}): it is a devDependency, run npm install`);
 }

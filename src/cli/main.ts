@@ -35,11 +35,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   for (const handler of [...interruptHandlers]) handler();
 });
 
-process.exitCode = await runCli(process.argv.slice(2), {
+// No top-level await: the CLI is bundled as CommonJS (see scripts/build-cli.mjs).
+void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
   readStdin,
   onInterrupt,
+}).then((code) => {
+  process.exitCode = code;
 });

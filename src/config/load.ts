@@ -4,7 +4,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 
-import { parseDocument } from 'yaml';
 
 import { ArborError, isArborError } from '../errors.js';
 import { displayFile } from './config-error.js';
@@ -45,7 +44,7 @@ async function readConfigValue(file: string): Promise<LoadedValue> {
   await requireFile(file);
   const ext = extname(file).toLowerCase();
   if (JSON_EXTENSIONS.includes(ext)) return parseJsonConfig(await readFile(file, 'utf8'), file);
-  if (YAML_EXTENSIONS.includes(ext)) return parseYamlConfig(await readFile(file, 'utf8'), file);
+  if (YAML_EXTENSIONS.includes(ext)) return await parseYamlConfig(await readFile(file, 'utf8'), file);
   if (MODULE_EXTENSIONS.includes(ext)) {
     try {
       return await loadModuleConfig(file);
@@ -89,8 +88,10 @@ export function parseJsonConfig(source: string, file: string): LoadedValue {
   }
 }
 
-// YAML through the `yaml` package; the first error with its line and column.
-export function parseYamlConfig(text: string, file: string): LoadedValue {
+// YAML through the `yaml` package (loaded only here: it is dozens of files that no other command needs); the first
+// error with its line and column.
+export async function parseYamlConfig(text: string, file: string): Promise<LoadedValue> {
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text);
   const [first] = doc.errors;
   if (first !== undefined) {
