@@ -34,6 +34,8 @@ export interface DaemonApi {
   reset: { params: { target: Target }; result: ProcessDescription[] };
   /** Sets an app's number of processes, or changes it by a delta. */
   scale: { params: { name: string; instances?: number; delta?: number }; result: ProcessDescription[] };
+  /** Sends `data` to each target's process over its IPC channel (Node apps: process.on('message')). */
+  sendData: { params: { target: Target; data: unknown }; result: ProcessDescription[] };
   /** Sends a signal to each target's main process. */
   sendSignal: { params: { signal: string; target: Target }; result: ProcessDescription[] };
   /** Writes the process list to dump.json (atomically; the previous one kept as .bak). Refuses an empty list unless `force`. */
@@ -57,6 +59,8 @@ export type DaemonMethod = keyof DaemonApi;
 export interface DaemonEvents {
   /** PM2's bus event: event is start, online, exit, restart, stop, delete, restart overlimit, ... */
   'process:event': { event: string; manually: boolean; process: { pm_id: number; name: string; namespace: string; status: string; pid: number | null; restart_time: number }; at: number; exit?: { code: number | null; signal: string | null; reason: string; uptimeMs: number } };
+  /** What an app sent with process.send (PM2's process:msg). */
+  'process:msg': { process: { pm_id: number; name: string; namespace: string }; at: number; raw: unknown };
   'log:out': { process: { pm_id: number; name: string; namespace: string }; at: number; data: string };
   'log:err': { process: { pm_id: number; name: string; namespace: string }; at: number; data: string };
 }

@@ -44,6 +44,7 @@ export type ScaleInput = number | { delta: number };
 /** The events the bus re-emits, plus '*' (every event) and 'close' (the connection ended). */
 export interface BusEvents {
   'process:event': [DaemonEvents['process:event']];
+  'process:msg': [DaemonEvents['process:msg']];
   'log:out': [DaemonEvents['log:out']];
   'log:err': [DaemonEvents['log:err']];
   '*': [event: string, data: unknown];
@@ -54,7 +55,7 @@ export interface BusEvents {
 export type ArborBus = EventEmitter<BusEvents>;
 
 /** The events bus() subscribes to. */
-export const BUS_EVENTS: readonly (keyof DaemonEvents)[] = ['process:event', 'log:out', 'log:err'];
+export const BUS_EVENTS: readonly (keyof DaemonEvents)[] = ['process:event', 'process:msg', 'log:out', 'log:err'];
 
 /** How long killDaemon waits for the daemon's process to end by default (ms): it stops every app first. */
 export const DEFAULT_KILL_WAIT_MS = 30_000;

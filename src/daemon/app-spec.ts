@@ -5,7 +5,7 @@ import { backoffFromPm2 } from '../../strategies/backoff.js';
 import type { AppConfig } from '../config/types.js';
 import { logPaths, type LogPaths } from '../logs/paths.js';
 import { findOnPath } from '../process/interpreter.js';
-import type { OutputTarget, WorkerOptions } from '../spec/types.js';
+import type { IpcTarget, OutputTarget, WorkerOptions } from '../spec/types.js';
 
 /** One process of an app: which instance, its global id, and where its logs go. */
 export interface InstancePlan {
@@ -58,8 +58,20 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+// True for apps Node runs: they get an IPC channel (process.send), as under PM2.
+export function isNodeApp(app: AppConfig): boolean {
+  if (app.interpreter !== undefined) return /(^|\/)(node|nodejs)(\.exe)?$/.test(app.interpreter);
+  return !/\s/.test(app.script) && /\.(c|m)?js$/.test(app.script);
+}
+
 // The worker options of one instance; `outputs` overrides the log targets (pipes for --time / json logs).
-export function workerOptions(app: AppConfig, plan: InstancePlan, home: string, outputs?: { stdout: OutputTarget; stderr: OutputTarget }): WorkerOptions {
+export function workerOptions(
+  app: AppConfig,
+  plan: InstancePlan,
+  home: string,
+  outputs?: { stdout: OutputTarget; stderr: OutputTarget },
+  ipc?: IpcTarget,
+): WorkerOptions {
   const env = instanceEnv(app, plan.pmId, plan.instance, home);
   return {
     id: String(plan.pmId),
@@ -78,5 +90,6 @@ export function workerOptions(app: AppConfig, plan: InstancePlan, home: string, 
     unstable: { minUptime: app.min_uptime, maxRestarts: app.max_restarts, window: app.min_uptime * app.max_restarts },
     stdout: outputs?.stdout ?? plan.logs.out ?? 'ignore',
     stderr: outputs?.stderr ?? plan.logs.err ?? 'ignore',
+    ...(ipc && isNodeApp(app) ? { ipc } : {}),
   };
 }

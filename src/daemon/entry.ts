@@ -28,4 +28,6 @@ export interface ProcEntry {
   prevRestartDelay: number;
   lastExit: Exit | null;
   uniqueId: string;
+  /** The IPC channel of the current run (Node apps only). */
+  channel: { send(message: unknown): boolean; connected?: boolean } | null;
 }

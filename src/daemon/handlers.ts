@@ -87,10 +87,10 @@ export function createHandlers(manager: Manager, extra: { version: string; kill:
       const params = object(raw, 'sendSignal');
       return manager.sendSignal(text(params, 'signal', 'sendSignal'), text(params, 'target', 'sendSignal'));
     },
-    sendData: () => {
-      throw new ArborError('E_BAD_REQUEST', 'sendData needs an IPC channel to the process, which arbor opens only in cluster mode (not available yet)', {
-        details: { field: 'method', value: 'sendData' },
-      });
+    sendData: (raw) => {
+      const params = object(raw, 'sendData');
+      if (params.data === undefined) throw new ArborError('E_BAD_REQUEST', 'sendData: data is missing', { details: { field: 'data' } });
+      return manager.sendData(text(params, 'target', 'sendData'), params.data);
     },
     save: (raw) => manager.save(object(raw, 'save').force === true),
     dump: (raw) => manager.save(object(raw, 'dump').force === true),

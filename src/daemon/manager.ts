@@ -141,6 +141,7 @@ export class Manager {
       prevRestartDelay: 0,
       lastExit: null,
       uniqueId: uniqueId(),
+      channel: null,
     };
     this.#entries.set(pmId, entry);
     this.#watchRotation();
@@ -148,7 +149,15 @@ export class Manager {
   }
 
   #workerOptions(entry: ProcEntry): ReturnType<typeof workerOptions> {
-    return workerOptions(entry.app, { pmId: entry.pmId, instance: entry.instance, logs: entry.logs }, this.#paths.home, this.#outputs(entry));
+    return workerOptions(entry.app, { pmId: entry.pmId, instance: entry.instance, logs: entry.logs }, this.#paths.home, this.#outputs(entry), {
+      attach: (channel) => {
+        entry.channel = channel as ProcEntry['channel'];
+        // PM2's process:msg: whatever the app sends with process.send reaches the bus.
+        channel.on('message', (raw) =>
+          this.#hooks.broadcast('process:msg', { process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace }, at: Date.now(), raw }),
+        );
+      },
+    });
   }
 
   // --time and json logs go through the daemon, one writer per stream; plain logs go straight to the files.
@@ -245,6 +254,21 @@ export class Manager {
       });
     }
     return this.describe(this.entries().filter((entry) => entry.name === name));
+  }
+
+  /** Sends a message to each target's process over its IPC channel (PM2's sendDataToProcessId); Node apps only. */
+  sendData(target: string, data: unknown): ProcessDescription[] {
+    const chosen = resolveTarget(target, this.entries());
+    for (const entry of chosen) {
+      const channel = entry.channel;
+      if (this.#liveState(entry).status !== 'online' || !channel || channel.connected === false) {
+        throw new ArborError('E_BAD_REQUEST', `cannot send data to ${entry.name} (id ${entry.pmId}): it is not online with an IPC channel (only Node apps have one)`, {
+          details: { field: 'target', value: target },
+        });
+      }
+      channel.send(data);
+    }
+    return this.describe(chosen);
   }
 
   /** Sends a signal to each target's main process. */

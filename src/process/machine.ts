@@ -65,7 +65,7 @@ export const processMachine = setup({
       let inside = true;
       context.inlinePid = null;
       const handle = context.driver.spawn(
-        { id: context.spec.id, launch: context.spec.launch, stdout: context.spec.stdout, stderr: context.spec.stderr },
+        { id: context.spec.id, launch: context.spec.launch, stdout: context.spec.stdout, stderr: context.spec.stderr, ipc: context.spec.ipc },
         {
           spawned: (pid) => {
             // Reported from inside spawn(): taken by the eventless transition below, which saves a whole event per start.

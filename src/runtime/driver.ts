@@ -1,6 +1,6 @@
 // The boundary between the engine and OS processes: the real driver spawns them, the simulated one pretends.
 import type { ArborError } from '../errors.js';
-import type { OutputTarget, ResolvedLaunch } from '../spec/types.js';
+import type { IpcTarget, OutputTarget, ResolvedLaunch } from '../spec/types.js';
 
 /** How a process ended, as the OS reports it. */
 export interface ExitStatus {
@@ -15,6 +15,8 @@ export interface LaunchRequest {
   launch: ResolvedLaunch;
   stdout: OutputTarget;
   stderr: OutputTarget;
+  /** Open a Node IPC channel as fd 3 and hand it over after spawn. */
+  ipc?: IpcTarget | null;
 }
 
 /** Callbacks from a driver about one spawned process; each is called at most once, `spawned` before `exited`. */

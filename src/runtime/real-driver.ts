@@ -50,7 +50,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
       cwd: launch.cwd,
       env: launch.env,
       detached: true,
-      stdio: ['ignore', stdout.stdio, stderr.stdio],
+      stdio: request.ipc ? ['ignore', stdout.stdio, stderr.stdio, 'ipc'] : ['ignore', stdout.stdio, stderr.stdio],
     });
   } catch (error) {
     // A synchronous refusal (bad argument, unexpected errno, unopenable log): reported like an async one, after return.
@@ -83,6 +83,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
     pgid = child.pid;
     handOverPipe(request.stdout, child.stdout);
     handOverPipe(request.stderr, child.stderr);
+    if (request.ipc) request.ipc.attach(child);
     listener.spawned(child.pid);
   }
   return handle;

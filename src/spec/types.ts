@@ -52,6 +52,11 @@ export interface PipeTarget {
   pipe: (stream: import('node:stream').Readable) => void;
 }
 
+/** A Node IPC channel to the worker (fd 3, `process.send` in the child): `attach` gets each run's channel right after spawn. */
+export interface IpcTarget {
+  attach: (channel: { send(message: unknown): boolean; on(event: 'message', listener: (message: unknown) => void): unknown }) => void;
+}
+
 /** Where a worker's stdout and stderr go: a file path (appended), 'inherit', 'ignore', a file descriptor, or a pipe. */
 export type OutputTarget = string | number | 'inherit' | 'ignore' | PipeTarget;
 
@@ -73,6 +78,8 @@ export interface WorkerOptions extends LaunchOptions {
   unstable?: Partial<UnstablePolicy> | false;
   stdout?: OutputTarget;
   stderr?: OutputTarget;
+  /** Opens a Node IPC channel to the process (for Node scripts: `process.send` / `process.on('message')`). */
+  ipc?: IpcTarget;
 }
 
 /** What a user writes for a supervisor (library API). */
@@ -117,6 +124,7 @@ export interface WorkerSpec {
   launch: ResolvedLaunch;
   stdout: OutputTarget;
   stderr: OutputTarget;
+  ipc: IpcTarget | null;
 }
 
 /** A validated supervisor spec with its children in start order. */

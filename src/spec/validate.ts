@@ -7,6 +7,7 @@ import type {
   BackoffPolicy,
   ChildDraft,
   ChildSpec,
+  IpcTarget,
   OutputTarget,
   RestartType,
   Shutdown,
@@ -111,6 +112,12 @@ function output(value: unknown, where: string, field: string): OutputTarget {
   return fail('E_INVALID_SPEC', where, field, value, '"inherit", "ignore", a file path or a file descriptor');
 }
 
+function ipcTarget(value: unknown, where: string): IpcTarget | null {
+  if (value === undefined) return null;
+  if (typeof value === 'object' && value !== null && typeof (value as IpcTarget).attach === 'function') return value as IpcTarget;
+  return fail('E_INVALID_SPEC', where, 'ipc', value, 'an object with an attach(channel) function');
+}
+
 function exitCodes(value: unknown, where: string, field = 'stopExitCodes'): number[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((code) => Number.isInteger(code) && code >= 0 && code <= 255)) return [...value];
@@ -153,6 +160,7 @@ export function validateWorker(options: WorkerOptions, path: string, context: Va
     launch: resolveLaunch(options, { id: `${path}/${id}`, baseDir: context.baseDir, env: context.env }),
     stdout: output(options.stdout, where, 'stdout'),
     stderr: output(options.stderr, where, 'stderr'),
+    ipc: ipcTarget(options.ipc, where),
   };
 }
 

@@ -137,6 +137,19 @@ describe('the daemon', () => {
     expect(after[0]!.pid).toBe(before[0]!.pid);
   });
 
+  it('sendData reaches a Node app over its IPC channel, and what it sends comes back on the bus as process:msg', async () => {
+    const messages: unknown[] = [];
+    await rpc.subscribe(['process:msg'], (_event, data) => messages.push((data as { raw: unknown }).raw));
+    await rpc.call('start', { apps: [app({ name: 'echo', script: fixture('echo-ipc.js') }), app({ name: 'shell', script: fixture('hello.sh'), args: ['0', '60000'] })] });
+    await waitFor('the app to say it is ready over IPC', () => messages.some((m) => (m as { type?: string }).type === 'ready'));
+    await rpc.call('sendData', { target: 'echo', data: { type: 'process:msg', data: { hello: 'world' }, topic: 'greeting' } });
+    await waitFor('the echo', () => messages.some((m) => (m as { type?: string }).type === 'echo'));
+    expect(messages.find((m) => (m as { type?: string }).type === 'echo')).toEqual({ type: 'echo', data: { type: 'process:msg', data: { hello: 'world' }, topic: 'greeting' } });
+    await expect(rpc.call('sendData', { target: 'shell', data: { x: 1 } })).rejects.toMatchObject({ code: 'E_BAD_REQUEST' });
+    await expect(rpc.call('sendData', { target: 'nope', data: { x: 1 } })).rejects.toMatchObject({ code: 'E_APP_NOT_FOUND' });
+    await list();
+  });
+
   it('writes --time logs through the daemon with a timestamp prefix', async () => {
     await rpc.call('start', { apps: [app({ name: 'stamped', script: fixture('hello.sh'), args: ['0', '60000'], time: true })] });
     const file = path.join(paths.logsDir, 'stamped-out.log');
