@@ -24,8 +24,3 @@ export function classifyExit(
       : 'crash';
   return { code: status.code, signal: status.signal, reason, uptimeMs: Math.max(0, Math.round(context.uptimeMs)) };
 }
-
-// True for the reasons after which a transient child is not restarted (OTP: normal, shutdown).
-export function isNormalExit(reason: ExitReason): boolean {
-  return reason !== 'crash';
-}

@@ -1,5 +1,5 @@
 // One managed OS process as an xstate machine with PM2's statuses; its supervisor decides restarts.
-import { createActor, setup, type ActorRefFrom } from 'xstate';
+import { createActor, setup } from 'xstate';
 import type { ArborError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Driver, ExitStatus, ProcessHandle } from '../runtime/driver.js';
@@ -194,11 +194,8 @@ export const processMachine = setup({
   },
 });
 
-/** A running process actor. */
-export type ProcessActor = ActorRefFrom<typeof processMachine>;
-
 // Creates a worker's actor and wraps it in the child interface its supervisor uses.
-export function createProcessChild(input: ProcessMachineInput): ChildRef & { lastExit(): Exit | null } {
+export function createProcessChild(input: ProcessMachineInput): ChildRef {
   const actor = createActor(processMachine, { input, clock: dispatchingClock(input.clock, input.dispatch) });
   actor.start();
   return {
@@ -206,7 +203,6 @@ export function createProcessChild(input: ProcessMachineInput): ChildRef & { las
     send: (command) => input.dispatch(() => actor.send(command)),
     status: () => actor.getSnapshot().value as ChildStatus,
     pid: () => actor.getSnapshot().context.pid,
-    lastExit: () => actor.getSnapshot().context.lastExit,
     dispose: () => actor.stop(),
   };
 }

@@ -24,7 +24,6 @@ export function shouldRestart(restart: RestartType, exit: Exit): boolean {
 export function decideOnExit(state: SupervisorState, child: ChildRecord, exit: Exit, deps: SupervisorDeps): void {
   const now = deps.clock.now();
   child.slot = 'undefined';
-  child.lastExit = exit;
   deps.emit({ type: 'child.exited', supervisor: state.path, id: child.id, at: now, exit });
   if (!shouldRestart(child.spec.restart, exit)) {
     leaveDown(state, child, deps);

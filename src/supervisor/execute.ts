@@ -104,8 +104,7 @@ export function applyAwaitedReport(state: SupervisorState, report: ChildReport, 
   const step = awaiting.step;
   switch (report.type) {
     case 'child.stopped':
-    case 'child.exited':
-      if (report.type === 'child.exited' && step.kind !== 'terminate') return;
+    case 'child.exited': // only ever awaited for a terminate (see isAwaitedReport)
       child.slot = 'undefined';
       deps.emit({ type: 'child.stopped', supervisor: state.path, id: child.id, at: now, exit: report.exit });
       if (step.kind === 'terminate' && step.remove) removeChild(state, child, deps);

@@ -72,7 +72,6 @@ function createRecord(spec: ChildSpec, input: SupervisorMachineInput, self: Self
     backoff: initialBackoffState,
     unstableExits: [],
     pendingToken: null,
-    lastExit: null,
   };
 }
 
@@ -150,7 +149,7 @@ export const supervisorMachine = setup({
       // A (re)started supervisor runs its static children afresh; children added at run time are gone, as in OTP.
       const state = context.state;
       for (const child of state.children) if (!state.staticChildren.includes(child)) child.ref.dispose();
-      for (const child of state.staticChildren) Object.assign(child, { slot: 'undefined', backoff: initialBackoffState, unstableExits: [], pendingToken: null, lastExit: null });
+      for (const child of state.staticChildren) Object.assign(child, { slot: 'undefined', backoff: initialBackoffState, unstableExits: [], pendingToken: null });
       state.children = [...state.staticChildren];
       state.restartLog = [];
       state.termination = null;

@@ -20,15 +20,6 @@ export type ChildReport =
   | { type: 'child.exited'; id: string; incarnation: number; exit: Exit }
   | { type: 'child.stopped'; id: string; incarnation: number; exit: Exit | null };
 
-/** The event names of the child protocol, built once. */
-export const REPORT = {
-  started: 'child.started',
-  startFailed: 'child.start_failed',
-  ignored: 'child.ignored',
-  exited: 'child.exited',
-  stopped: 'child.stopped',
-} as const satisfies Record<string, ChildReport['type']>;
-
 /** What every child (worker or supervisor) offers its supervisor. */
 export interface ChildRef {
   readonly id: string;

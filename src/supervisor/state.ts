@@ -1,7 +1,6 @@
 // A supervisor's working state: children in start order, the restart log, the operation in progress.
 import type { BackoffState } from '../../strategies/backoff.js';
 import type { ChildView } from '../../strategies/types.js';
-import type { Exit } from '../process/exit.js';
 import type { ChildSpec, SupervisorSpec } from '../spec/types.js';
 import type { ChildRef, ChildReport } from './protocol.js';
 
@@ -23,7 +22,6 @@ export interface ChildRecord {
   unstableExits: number[];
   /** The restart batch this child waits for while its backoff runs. */
   pendingToken: number | null;
-  lastExit: Exit | null;
 }
 
 /** A reply channel for a request from the library API. */
