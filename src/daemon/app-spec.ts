@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { backoffFromPm2 } from '../../strategies/backoff.js';
 import type { AppConfig } from '../config/types.js';
 import { logPaths, type LogPaths } from '../logs/paths.js';
-import { findOnPath } from '../process/interpreter.js';
+import { findOnPath, interpreterForScript } from '../process/interpreter.js';
 import type { IpcTarget, OutputTarget, WorkerOptions } from '../spec/types.js';
 
 /** One process of an app: which instance, its global id, and where its logs go. */
@@ -61,7 +61,7 @@ function shellQuote(word: string): string {
 // True for apps Node runs: they get an IPC channel (process.send), as under PM2.
 export function isNodeApp(app: AppConfig): boolean {
   if (app.interpreter !== undefined) return /(^|\/)(node|nodejs)(\.exe)?$/.test(app.interpreter);
-  return !/\s/.test(app.script) && /\.(c|m)?js$/.test(app.script);
+  return !/\s/.test(app.script) && interpreterForScript(app.script) === 'node';
 }
 
 // The worker options of one instance; `outputs` overrides the log targets (pipes for --time / json logs).

@@ -1,5 +1,6 @@
 // PM2's process description (jlist) for one entry, from the entry and what the tree says about it.
 import type { Pm2Env, ProcessDescription, ProcessStatus } from '../client/types.js';
+import { interpreterForScript } from '../process/interpreter.js';
 import type { ProcEntry } from './entry.js';
 
 /** What the tree reports about one process right now. */
@@ -29,7 +30,7 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     // Every instance runs as its own process until cluster mode lands: report the mode that actually runs.
     exec_mode: 'fork_mode',
     instances: app.instances,
-    exec_interpreter: app.interpreter ?? interpreterFromExtension(app.script),
+    exec_interpreter: app.interpreter ?? (/\s/.test(app.script) ? 'sh' : interpreterForScript(app.script)),
     pm_exec_path: app.script,
     pm_cwd: app.cwd,
     pm_out_log_path: entry.logs.out ?? '/dev/null',
@@ -70,9 +71,3 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
   };
 }
 
-function interpreterFromExtension(script: string): string {
-  if (/\.(c|m)?js$/.test(script)) return 'node';
-  if (script.endsWith('.py')) return 'python3';
-  if (script.endsWith('.sh')) return 'bash';
-  return /\s/.test(script) ? 'sh' : 'none';
-}

@@ -71,7 +71,7 @@ export function createHandlers(manager: Manager, extra: { version: string; kill:
     describe: async (raw) => {
       const target = text(object(raw, 'describe'), 'target', 'describe');
       await manager.refreshUsage();
-      return manager.describe(manager.entries()).filter((description) => manager.logFiles(target).some((files) => files.pm_id === description.pm_id));
+      return manager.describeTarget(target);
     },
     reset: (raw) => manager.reset(text(object(raw, 'reset'), 'target', 'reset')),
     scale: (raw) => {

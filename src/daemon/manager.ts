@@ -77,12 +77,16 @@ export class Manager {
     }
     const started: ProcEntry[] = [];
     const byName = new Map(apps.map((app) => [app.name, app]));
-    if (tree) {
-      const draft = this.#treeDraft(tree.root, byName, 'root', started);
-      await this.#startDraft(draft, 'root', started);
-      for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', started), 'root', started);
-    } else {
-      for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', started), 'root', started);
+    try {
+      if (tree) {
+        const draft = this.#treeDraft(tree.root, byName, 'root', started);
+        await this.#startDraft(draft, 'root', started);
+        for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', started), 'root', started);
+      } else {
+        for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', started), 'root', started);
+      }
+    } finally {
+      this.#watchRotation();
     }
     return this.describe(started);
   }
@@ -144,7 +148,6 @@ export class Manager {
       channel: null,
     };
     this.#entries.set(pmId, entry);
-    this.#watchRotation();
     return entry;
   }
 
@@ -198,7 +201,8 @@ export class Manager {
     const chosen = resolveTargets(targets, this.entries());
     for (const entry of chosen) {
       // PM2 counts a restart only when a running process is replaced; a stopped one is simply started.
-      const wasRunning = this.#liveState(entry).status !== 'stopped' && this.#liveState(entry).status !== 'errored';
+      const { status } = this.#liveState(entry);
+      const wasRunning = status !== 'stopped' && status !== 'errored';
       await this.#terminate(entry);
       if (env) entry.app = { ...entry.app, env };
       if (!wasRunning && entry.starts > 0) entry.restartBase += 1;
@@ -218,6 +222,7 @@ export class Manager {
       this.#forget(entry);
       await this.#dropEmptySupervisor(entry.supervisorPath);
     }
+    this.#watchRotation();
     this.#announce(chosen, 'delete');
     return described;
   }
@@ -253,6 +258,7 @@ export class Manager {
         throw error;
       });
     }
+    this.#watchRotation();
     return this.describe(this.entries().filter((entry) => entry.name === name));
   }
 
@@ -301,6 +307,11 @@ export class Manager {
       .map((entry) => this.#liveState(entry).pid)
       .filter((pid): pid is number => pid !== null);
     this.#lastUsage = await sampleUsage(pids);
+  }
+
+  /** The jlist objects of what a target names. */
+  describeTarget(target: string): ProcessDescription[] {
+    return this.describe(resolveTarget(target, this.entries()));
   }
 
   /** Log files of the targets (all when none). */
@@ -375,12 +386,12 @@ export class Manager {
     for (const entry of this.entries()) {
       const running = this.#liveState(entry).status !== 'stopped';
       const known = byName.get(entry.name);
-      if (known) {
-        if (running) known.status = 'online';
-        known.app = { ...known.app, instances: known.app.instances };
+      if (!known) {
+        byName.set(entry.name, { app: { ...entry.app, instances: 1 }, status: running ? 'online' : 'stopped' });
         continue;
       }
-      byName.set(entry.name, { app: { ...entry.app, instances: this.entries().filter((e) => e.name === entry.name).length }, status: running ? 'online' : 'stopped' });
+      known.app.instances += 1;
+      if (running) known.status = 'online';
     }
     return [...byName.values()];
   }
@@ -418,7 +429,6 @@ export class Manager {
   #forget(entry: ProcEntry): void {
     this.#entries.delete(entry.pmId);
     for (const writer of entry.writers.splice(0)) void writer.close();
-    this.#watchRotation();
   }
 
   // True when the tree still holds the worker (a stopped temporary worker is gone from it).

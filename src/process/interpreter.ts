@@ -19,6 +19,11 @@ export const INTERPRETER_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.php': 'php',
 };
 
+// The interpreter a script's extension picks ('none' when it runs itself), as resolveLaunch decides it.
+export function interpreterForScript(script: string): string {
+  return INTERPRETER_BY_EXTENSION[path.extname(script)] ?? 'none';
+}
+
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 const STRIP_TYPES_FLAG = '--experimental-strip-types';
 
