@@ -6,7 +6,7 @@
 import { sleep } from './command.js';
 import { fiftyIdleApps } from './apps.js';
 import { spawnAll } from './bare-spawn.js';
-import { readCpuSeconds, readMemory } from './proc.js';
+import { readCpuSeconds, recordMemory } from './proc.js';
 import type { Sandbox } from './sandbox.js';
 import { createTool, startDaemon, waitAllOnline, type ToolName } from './tools.js';
 
@@ -65,13 +65,8 @@ export async function benchFiftyApps(sandbox: Sandbox, python: string, options: 
         result.onlineMs[tool.name].push(online - began);
       }
       await sleep(options.settleMs);
-      const record = (who: ToolName | 'bare', pid: number): void => {
-        const memory = readMemory(pid);
-        result.rss[who].push(memory.rss);
-        result.anon[who].push(memory.anon);
-      };
-      for (const tool of tools) record(tool.name, pids.get(tool.name)!);
-      record('bare', holder.pid);
+      for (const tool of tools) recordMemory(result, tool.name, pids.get(tool.name)!);
+      recordMemory(result, 'bare', holder.pid);
 
       const cpuBefore = new Map(tools.map((tool) => [tool.name, readCpuSeconds(pids.get(tool.name)!)]));
       const windowBegan = performance.now();

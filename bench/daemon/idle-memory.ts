@@ -1,7 +1,7 @@
 // Scenario 2a: each daemon's resident memory with no app, beside a bare Node process holding a unix socket (the floor
 // for a Node daemon), all three started in the same run and read after the same settling time.
 import { sleep } from './command.js';
-import { readMemory } from './proc.js';
+import { recordMemory } from './proc.js';
 import type { Sandbox } from './sandbox.js';
 import { createTool, startDaemon, type ToolName } from './tools.js';
 
@@ -22,13 +22,8 @@ export async function benchIdleMemory(sandbox: Sandbox, options: { runs: number;
       const pids = new Map<ToolName, number>();
       for (const tool of tools) pids.set(tool.name, await startDaemon(tool));
       await sleep(options.settleMs);
-      const record = (who: ToolName | 'bare', pid: number): void => {
-        const memory = readMemory(pid);
-        result.rss[who].push(memory.rss);
-        result.anon[who].push(memory.anon);
-      };
-      for (const tool of tools) record(tool.name, pids.get(tool.name)!);
-      record('bare', holder.pid);
+      for (const tool of tools) recordMemory(result, tool.name, pids.get(tool.name)!);
+      recordMemory(result, 'bare', holder.pid);
     } finally {
       await holder.stop();
       for (const tool of tools) await tool.kill();

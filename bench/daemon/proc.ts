@@ -78,3 +78,10 @@ export function processesWithEnv(entry: string): MarkedProcess[] {
   }
   return found;
 }
+
+// Appends one memory reading of `pid` (RSS and its private part) under `who`.
+export function recordMemory<K extends string>(into: { rss: Record<K, number[]>; anon: Record<K, number[]> }, who: K, pid: number): void {
+  const memory = readMemory(pid);
+  into.rss[who].push(memory.rss);
+  into.anon[who].push(memory.anon);
+}

@@ -1,6 +1,6 @@
 // The arbor daemon: one per ARBOR_HOME; holds the lock, serves RPC on the unix socket, runs the apps' tree.
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
+import { packageVersion } from '../client/daemon-entry.js';
 import { isArborError } from '../errors.js';
 import { createHandlers } from './handlers.js';
 import { createIdleGc } from './idle-gc.js';
@@ -9,15 +9,13 @@ import { acquireDaemonLock } from './lock.js';
 import { Manager } from './manager.js';
 import { createRpcServer, type RpcServer } from './rpc-server.js';
 
-function packageVersion(): string {
-  for (const candidate of ['../package.json', '../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next layout (bundled dist/daemon.js or dist/src/daemon/main.js)
-    }
+// The version the daemon reports in ping (the client's own lookup: the package.json above this file).
+function daemonVersion(): string {
+  try {
+    return packageVersion();
+  } catch {
+    return '0.0.0';
   }
-  return '0.0.0';
 }
 
 // Runs the daemon until `kill` or a termination signal; stdout is the daemon log (the launcher appends it to arbor.log).
@@ -26,7 +24,7 @@ export async function runDaemon(): Promise<void> {
   ensureHome(paths);
   const log = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
   const lock = await acquireDaemonLock(paths);
-  const version = packageVersion();
+  const version = daemonVersion();
   let server: RpcServer | null = null;
   let closing: Promise<void> | null = null;
 
