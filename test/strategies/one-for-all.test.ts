@@ -1,27 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isArborError } from '../../src/errors.js';
-import type { RestartType } from '../../src/spec/types.js';
 import { oneForAll } from '../../strategies/one-for-all.js';
 import { restForOne } from '../../strategies/rest-for-one.js';
+import { groupArb } from './group-arbitrary.js';
 import type { ChildView, RestartPlan } from '../../strategies/types.js';
 
-const restartTypes: RestartType[] = ['permanent', 'transient', 'temporary'];
-
-// Children in start order with unique arbitrary ids, and the position of the one that exited.
-const groupArb = fc
-  .array(fc.record({ restart: fc.constantFrom(...restartTypes), running: fc.boolean() }), {
-    minLength: 1,
-    maxLength: 12,
-  })
-  .chain((shapes) =>
-    fc.record({
-      children: fc
-        .uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: shapes.length, maxLength: shapes.length })
-        .map((ids): ChildView[] => shapes.map((shape, i) => ({ id: ids[i] ?? '', ...shape }))),
-      exited: fc.nat({ max: shapes.length - 1 }),
-    }),
-  );
 
 // The reference model: OTP's one_for_all row, position by position over the whole list.
 function model(children: ChildView[], k: number): RestartPlan {

@@ -1,25 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isArborError } from '../../src/errors.js';
-import type { RestartType } from '../../src/spec/types.js';
 import { oneForOne } from '../../strategies/one-for-one.js';
+import { groupArb } from './group-arbitrary.js';
 import type { ChildView } from '../../strategies/types.js';
 
-const restartTypes: RestartType[] = ['permanent', 'transient', 'temporary'];
-
-const groupArb = fc
-  .array(fc.record({ restart: fc.constantFrom(...restartTypes), running: fc.boolean() }), {
-    minLength: 1,
-    maxLength: 12,
-  })
-  .chain((shapes) =>
-    fc.record({
-      children: fc
-        .uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: shapes.length, maxLength: shapes.length })
-        .map((ids): ChildView[] => shapes.map((shape, i) => ({ id: ids[i] ?? '', ...shape }))),
-      exited: fc.nat({ max: shapes.length - 1 }),
-    }),
-  );
 
 describe('one_for_one', () => {
   it('one_for_one restarts only the exited child and never terminates or removes a sibling', () => {
