@@ -6,7 +6,6 @@ import { restForOne } from '../../strategies/rest-for-one.js';
 import { groupArb } from './group-arbitrary.js';
 import type { ChildView, RestartPlan } from '../../strategies/types.js';
 
-
 // The reference model: OTP's one_for_all row, position by position over the whole list.
 function model(children: ChildView[], k: number): RestartPlan {
   const terminate: string[] = [];

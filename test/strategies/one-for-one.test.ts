@@ -5,7 +5,6 @@ import { oneForOne } from '../../strategies/one-for-one.js';
 import { groupArb } from './group-arbitrary.js';
 import type { ChildView } from '../../strategies/types.js';
 
-
 describe('one_for_one', () => {
   it('one_for_one restarts only the exited child and never terminates or removes a sibling', () => {
     fc.assert(

@@ -5,7 +5,6 @@ import { restForOne } from '../../strategies/rest-for-one.js';
 import { groupArb } from './group-arbitrary.js';
 import type { ChildView, RestartPlan } from '../../strategies/types.js';
 
-
 // The reference model, written from OTP's table position by position.
 function model(children: ChildView[], k: number): RestartPlan {
   const terminate: string[] = [];
