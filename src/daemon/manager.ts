@@ -86,7 +86,7 @@ export class Manager {
         for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', started), 'root', started);
       }
     } finally {
-      this.#watchRotation();
+      this.#entriesChanged();
     }
     return this.describe(started);
   }
@@ -212,6 +212,23 @@ export class Manager {
     return this.describe(chosen);
   }
 
+  /**
+   * Restarts one process because a policy asked (memory limit, cron, file change): counted in restart_time like a
+   * crash restart, announced on the bus as `restart` with the reason. A process that is gone or being deleted is skipped.
+   */
+  async restartForPolicy(pmId: number, reason: string): Promise<void> {
+    const entry = this.#entries.get(pmId);
+    if (!entry) return;
+    const { status } = this.#liveState(entry);
+    const wasRunning = status !== 'stopped' && status !== 'errored';
+    this.#hooks.log.info({ pm_id: pmId, name: entry.name, reason }, 'restarting for a policy');
+    await this.#terminate(entry);
+    if (!this.#entries.has(pmId)) return;
+    if (!wasRunning && entry.starts > 0) entry.restartBase += 1;
+    await this.#startEntry(entry, false);
+    this.#broadcastProcess(entry, 'restart', false, { reason });
+  }
+
   /** Stops the targets and removes them from the list. */
   async delete(targets: string[]): Promise<ProcessDescription[]> {
     const chosen = resolveTargets(targets, this.entries());
@@ -222,7 +239,7 @@ export class Manager {
       this.#forget(entry);
       await this.#dropEmptySupervisor(entry.supervisorPath);
     }
-    this.#watchRotation();
+    this.#entriesChanged();
     this.#announce(chosen, 'delete');
     return described;
   }
@@ -258,7 +275,7 @@ export class Manager {
         throw error;
       });
     }
-    this.#watchRotation();
+    this.#entriesChanged();
     return this.describe(this.entries().filter((entry) => entry.name === name));
   }
 
@@ -465,6 +482,11 @@ export class Manager {
     let id = name;
     for (let copy = 2; taken.has(id); copy += 1) id = `${name}~${copy}`;
     return id;
+  }
+
+  // Tells every per-app watcher (log rotation, and the policies below) that apps were added, removed or re-configured.
+  #entriesChanged(): void {
+    this.#watchRotation();
   }
 
   #watchRotation(): void {
