@@ -21,6 +21,9 @@ const dist = join(root, 'dist');
 /** Lets bundled CommonJS code call require() for Node built-ins inside an ES module. */
 const REQUIRE_BANNER = "import { createRequire as __arborCreateRequire } from 'node:module'; const require = __arborCreateRequire(import.meta.url);";
 
+/** Packages the daemon loads from node_modules on first use instead of bundling. */
+const DAEMON_LAZY_PACKAGES = ['croner', 'chokidar', 'picomatch'];
+
 /** Packages bundled into the CLI; every other dependency is loaded from node_modules. */
 const CLI_BUNDLED_PACKAGES = new Set(['commander']);
 
@@ -69,10 +72,13 @@ const entries = [
     // Everything bundled and minified: one file to load keeps the idle daemon's memory low (measured: 49.6 MB RSS
     // against 54.9 MB with packages loaded from node_modules, beside 42.7 MB for a bare Node holding a socket).
     // pino's transports (worker threads) are never used by the daemon, so nothing needs its own files at run time.
+    // The packages behind per-app policies (cron_restart, watch) stay in node_modules: the daemon imports them only
+    // when an app sets those keys, so a daemon without such apps never parses them.
     options: {
       outfile: join(dist, 'daemon.js'),
       banner: { js: REQUIRE_BANNER },
       minify: true,
+      external: DAEMON_LAZY_PACKAGES,
     },
   },
 ];
