@@ -23,3 +23,9 @@ export async function sampleUsage(pids: number[]): Promise<Map<number, { memory:
   }
   return usage;
 }
+
+// Makes pidusage learn the clock tick and page size now (it runs `getconf` twice on first use, four short-lived
+// processes): done once when the daemon is idle, so the first `ls` after a big start does not pay for it.
+export function warmUpUsage(): void {
+  pidusage(process.pid, { maxage: 0 }).catch(() => undefined);
+}
