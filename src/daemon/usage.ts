@@ -26,6 +26,7 @@ export async function sampleUsage(pids: number[]): Promise<Map<number, { memory:
 
 // Makes pidusage learn the clock tick and page size now (it runs `getconf` twice on first use, four short-lived
 // processes): done once when the daemon is idle, so the first `ls` after a big start does not pay for it.
+// Not `{ maxage: 0 }`: pidusage then never records the first reading and re-reads /proc/<pid>/stat forever, leaking an fd each time.
 export function warmUpUsage(): void {
-  pidusage(process.pid, { maxage: 0 }).catch(() => undefined);
+  pidusage(process.pid).catch(() => undefined);
 }
