@@ -36,7 +36,7 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     pm_out_log_path: entry.logs.out ?? '/dev/null',
     pm_err_log_path: entry.logs.err ?? '/dev/null',
     ...(entry.logs.combined ? { pm_log_path: entry.logs.combined } : {}),
-    pm_pid_path: app.pid_file ?? '',
+    pm_pid_path: entry.pidFile ?? '/dev/null',
     ...(entry.lastExit?.code !== null && entry.lastExit?.code !== undefined ? { exit_code: entry.lastExit.code } : {}),
     env,
     NODE_APP_INSTANCE: entry.instance,
@@ -58,6 +58,7 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     merge_logs: app.merge_logs,
     watch: app.watch,
     ...(app.max_memory_restart !== undefined ? { max_memory_restart: app.max_memory_restart } : {}),
+    ...(app.cron_restart !== undefined ? { cron_restart: app.cron_restart } : {}),
     ...(app.log_date_format !== undefined ? { log_date_format: app.log_date_format } : {}),
     arbor: { supervisor: entry.supervisorPath, ...(entry.lastExit ? { last_exit: entry.lastExit } : {}) },
   };

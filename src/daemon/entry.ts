@@ -1,7 +1,7 @@
 // One managed process as the daemon tracks it: its app, its id, its counters; status and pid come from the tree.
 import type { AppConfig } from '../config/types.js';
 import type { LogPaths } from '../logs/paths.js';
-import type { PipedWriter } from '../logs/piped-writer.js';
+import type { ProcessLogWriter } from '../logs/process-log-writer.js';
 import type { Exit } from '../process/exit.js';
 
 /** A process in the daemon's table (PM2's pm2_env, minus what the tree knows better). */
@@ -15,8 +15,10 @@ export interface ProcEntry {
   /** Path of the app's supervisor in the tree, e.g. 'root/api'. */
   supervisorPath: string;
   logs: LogPaths;
-  /** Daemon-side writers when the app's logs go through the daemon (--time, json). */
-  writers: PipedWriter[];
+  /** PM2's pm_pid_path: the pid file written while a process runs; null when pid_file is '/dev/null' or 'NULL'. */
+  pidFile: string | null;
+  /** Daemon-side writers when the app's logs go through the daemon (--time, json, a combined log). */
+  writers: ProcessLogWriter[];
   createdAt: number;
   /** When the current run started (ms since epoch). */
   pmUptime: number;

@@ -75,7 +75,16 @@ function resolveUserPath(given: string, cwd: string): string {
 // Inserts `-<id>` before the extension unless merged: `api-out.log` -> `api-out-3.log`, `app.txt` -> `app-3.txt`, `app` -> `app-3`.
 // PM2 only rewrites names ending in `.log` (other names are silently shared by all instances); arbor suffixes any name.
 function withInstanceId(path: string, input: LogPathInput): string {
-  if (input.mergeLogs) return path;
+  return input.mergeLogs ? path : insertProcessId(path, input.id);
+}
+
+// Inserts `-<id>` before a path's extension: `/x/api.pid` -> `/x/api-3.pid`, `/x/app` -> `/x/app-3`.
+export function insertProcessId(path: string, id: number): string {
   const extension = extname(path);
-  return `${path.slice(0, path.length - extension.length)}-${input.id}${extension}`;
+  return `${path.slice(0, path.length - extension.length)}-${id}${extension}`;
+}
+
+// The files of a LogPaths that exist as files (out, err, combined), without the disabled ones.
+export function logFilesOf(paths: LogPaths): string[] {
+  return [paths.out, paths.err, paths.combined].filter((file): file is string => file !== null);
 }

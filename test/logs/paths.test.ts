@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isArborError } from '../../src/errors.js';
-import { logFileStem, logPaths, type LogPathInput } from '../../src/logs/paths.js';
+import { insertProcessId, logFilesOf, logFileStem, logPaths, type LogPathInput } from '../../src/logs/paths.js';
 
 const base: LogPathInput = { home: '/home/u/.arbor', name: 'api', id: 3, mergeLogs: false, cwd: '/srv/app' };
 
@@ -80,5 +80,22 @@ describe('logPaths', () => {
       }
       expect(isArborError(caught, 'E_INVALID_SPEC')).toBe(true);
     }
+  });
+});
+
+describe('insertProcessId and logFilesOf', () => {
+  it('inserts -<id> before the last extension only', () => {
+    expect(insertProcessId('/run/api.pid', 4)).toBe('/run/api-4.pid');
+    expect(insertProcessId('/run/api.v1.pid', 4)).toBe('/run/api.v1-4.pid');
+    expect(insertProcessId('/run.d/api', 4)).toBe('/run.d/api-4');
+  });
+
+  it('lists the out, error and combined files that are written, in that order', () => {
+    expect(logFilesOf({ out: '/l/o', err: null, combined: '/l/c' })).toEqual(['/l/o', '/l/c']);
+    expect(logFilesOf(logPaths({ ...base, logFile: true }))).toEqual([
+      '/home/u/.arbor/logs/api-out-3.log',
+      '/home/u/.arbor/logs/api-error-3.log',
+      '/home/u/.arbor/logs/api-3.log',
+    ]);
   });
 });
