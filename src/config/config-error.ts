@@ -28,9 +28,10 @@ export function describeLocation(at: ConfigLocation): string {
   return `${at.path}${name}${file}`;
 }
 
-// An E_CONFIG error for a bad value: `<field> must be <allowed>, got <value> in <location>`.
-export function badValue(at: ConfigLocation, field: string, value: unknown, allowed: string): ArborError {
+// An E_CONFIG error for a bad value: `<field> must be <allowed>, got <value> in <location>`; `cause` is the library's own error, if any.
+export function badValue(at: ConfigLocation, field: string, value: unknown, allowed: string, cause?: unknown): ArborError {
   return new ArborError('E_CONFIG', `${field} must be ${allowed}, got ${describeValue(value)} in ${describeLocation(at)}`, {
+    cause,
     details: { file: at.file, app: at.name ?? (at.path === '' ? undefined : at.path), path: at.path, field, value, allowed },
   });
 }

@@ -4,13 +4,9 @@ import type { AppConfig } from './types.js';
 /** Each key with what a user should know; checked only when the app sets it to something other than the default. */
 const NOT_YET: { key: string; isSet: (app: AppConfig) => boolean; note: string }[] = [
   { key: 'watch', isSet: (app) => app.watch !== false, note: 'file watching is not implemented yet' },
-  { key: 'max_memory_restart', isSet: (app) => app.max_memory_restart !== undefined, note: 'memory limits are not enforced yet' },
-  { key: 'cron_restart', isSet: (app) => app.cron_restart !== undefined, note: 'cron restarts are not implemented yet' },
   { key: 'wait_ready', isSet: (app) => app.wait_ready, note: "readiness ('ready' messages) is not implemented yet: the app is online once spawned" },
   { key: 'shutdown_with_message', isSet: (app) => app.shutdown_with_message, note: 'the app is stopped with its kill signal' },
   { key: 'treekill', isSet: (app) => !app.treekill, note: 'arbor always signals the whole process group' },
-  { key: 'log_file', isSet: (app) => app.log_file !== undefined, note: 'the combined log is not written: use the out and error files' },
-  { key: 'pid_file', isSet: (app) => app.pid_file !== undefined, note: 'pid files are not written' },
 ];
 
 // Warnings for the keys of `app` that arbor ignores for now.

@@ -227,7 +227,7 @@ function reader(fields: Map<string, Entry>, at: ConfigLocation) {
     const entry = fields.get(field);
     if (entry === undefined) return undefined;
     const parsed = parse(entry.value);
-    if (!parsed.ok) throw badValue(at, entry.spelled, entry.value, parsed.allowed);
+    if (!parsed.ok) throw badValue(at, entry.spelled, entry.value, parsed.allowed, parsed.cause);
     return parsed.value;
   };
 }

@@ -1,19 +1,22 @@
 // Pure parsers for ecosystem values: numbers from numeric strings, sizes, durations, word lists, booleans, instances.
 // Each returns the parsed value or the text of what is allowed; the caller adds the file, app and field.
 
+import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
+
+import type * as Croner from 'croner';
 
 import type { ExecMode, LogType } from './types.js';
 
-/** A parsed value, or what would have been allowed. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; allowed: string };
+/** A parsed value, or what would have been allowed (and the library error behind the refusal, if any). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; allowed: string; cause?: unknown };
 
 function ok<T>(value: T): Parsed<T> {
   return { ok: true, value };
 }
 
-function no<T>(allowed: string): Parsed<T> {
-  return { ok: false, allowed };
+function no<T>(allowed: string, cause?: unknown): Parsed<T> {
+  return cause === undefined ? { ok: false, allowed } : { ok: false, allowed, cause };
 }
 
 const NUMERIC = /^[+-]?\d+(?:\.\d+)?$/;
@@ -189,17 +192,40 @@ export function parseName(value: unknown): Parsed<string> {
 }
 
 const NICKNAMES = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+const CRON_ALLOWED = 'a cron pattern of 5 or 6 fields (e.g. "0 3 * * *") or "@hourly", "@daily", "@weekly", "@monthly", "@yearly"; 0 for none';
 
-// A cron pattern of 5 or 6 fields (seconds first when 6) or a nickname such as '@daily'; 0 or '0' mean none.
+/**
+ * How croner reads a cron_restart pattern, here and in the daemon: 5 or 6 fields (seconds first), and stepping such as
+ * '5/5' that croner 4 (PM2's) accepted, so a PM2 pattern keeps working.
+ */
+export const CRON_OPTIONS = { mode: '5-or-6-parts', sloppyRanges: true } as const;
+
+let croner: typeof Croner | undefined;
+
+// croner, required synchronously on first use: only configs that set cron_restart pay for loading it.
+function loadCroner(): typeof Croner {
+  croner ??= createRequire(import.meta.url)('croner') as typeof Croner;
+  return croner;
+}
+
+// A cron pattern of 5 or 6 fields (seconds first when 6) or a nickname such as '@daily', checked by croner itself
+// (the library the daemon schedules it with); 0, '0' or false mean none, as in PM2.
 export function parseCron(value: unknown): Parsed<string | undefined> {
-  const allowed = 'a cron pattern of 5 or 6 fields (e.g. "0 3 * * *") or "@hourly", "@daily", "@weekly", "@monthly", "@yearly"; 0 for none';
   if (value === 0 || value === '0' || value === false) return ok(undefined);
-  if (typeof value !== 'string') return no(allowed);
+  if (typeof value !== 'string') return no(CRON_ALLOWED);
   const text = value.trim();
-  if (text.startsWith('@')) return NICKNAMES.includes(text.toLowerCase()) ? ok(text) : no(allowed);
-  const fields = text.split(/\s+/);
-  const plausible = fields.length >= 5 && fields.length <= 6 && fields.every((f) => /^[\w*?/,#-]+$/.test(f));
-  return plausible ? ok(text) : no(allowed);
+  // Shape first: croner also takes ISO dates ('2030-01-01T00:00'), which would be a one-shot, not a schedule.
+  if (text.startsWith('@') ? !NICKNAMES.includes(text.toLowerCase()) : !/^\S+(?:\s+\S+){4,5}$/.test(text)) return no(CRON_ALLOWED);
+  try {
+    const job = new (loadCroner().Cron)(text, { ...CRON_OPTIONS, paused: true });
+    const next = job.nextRun();
+    job.stop();
+    if (next === null) return no('a cron pattern that matches some future time (this one never fires)');
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message.replace(/^CronPattern:\s*/, '') : String(cause);
+    return no(`${CRON_ALLOWED} (${reason})`, cause);
+  }
+  return ok(text);
 }
 
 // An environment variable name: letters, digits and underscores, not starting with a digit.
