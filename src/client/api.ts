@@ -1,6 +1,6 @@
 // The daemon's RPC methods with their parameters and results: the one contract the client, the CLI and the daemon share.
 import type { AppConfig, TreeConfig } from '../config/types.js';
-import type { ProcessDescription } from './types.js';
+import type { ProcessDescription, ProcessSummary } from './types.js';
 
 /**
  * A target names processes: 'all', a pm_id ('3'), an app name, a namespace, or a /regex/ over names.
@@ -29,6 +29,8 @@ export interface DaemonApi {
   reload: { params: { targets: Target[]; updateEnv?: boolean; env?: Record<string, string> }; result: ProcessDescription[] };
   delete: { params: { targets: Target[] }; result: ProcessDescription[] };
   list: { params: undefined; result: ProcessDescription[] };
+  /** What `ls` shows: the table's fields of each description, same values, a fraction of the bytes. */
+  summary: { params: undefined; result: ProcessSummary[] };
   describe: { params: { target: Target }; result: ProcessDescription[] };
   /** Zeroes restart_time and unstable_restarts. */
   reset: { params: { target: Target }; result: ProcessDescription[] };

@@ -14,7 +14,7 @@ import { connect as openConnection } from './connection.js';
 import type { RpcConnection } from './connection.js';
 import { daemonEntry } from './daemon-entry.js';
 import { ensureDaemon } from './launch-daemon.js';
-import type { ProcessDescription } from './types.js';
+import type { ProcessDescription, ProcessSummary } from './types.js';
 
 /** Options of connect. */
 export interface ClientOptions {
@@ -76,6 +76,8 @@ export interface ArborClient {
   reload(targets: Target | Target[], options?: RestartOptions): Promise<ProcessDescription[]>;
   delete(targets: Target | Target[]): Promise<ProcessDescription[]>;
   list(): Promise<ProcessDescription[]>;
+  /** The process table's view of every process (what `arbor ls` prints): the fields list() gives, minus env and config. */
+  summary(): Promise<ProcessSummary[]>;
   describe(target: Target): Promise<ProcessDescription[]>;
   reset(target: Target): Promise<ProcessDescription[]>;
   scale(name: string, change: ScaleInput): Promise<ProcessDescription[]>;
@@ -140,6 +142,7 @@ export function createClient(connection: RpcConnection, home: HomePaths, started
     reload: (targets, options = {}) => call('reload', { targets: targetList(targets), ...restartParams(options) }),
     delete: (targets) => call('delete', { targets: targetList(targets) }),
     list: () => call('list', undefined),
+    summary: () => call('summary', undefined),
     describe: (target) => call('describe', { target }),
     reset: (target) => call('reset', { target }),
     scale: (name, change) => call('scale', typeof change === 'number' ? { name, instances: change } : { name, delta: change.delta }),

@@ -94,6 +94,8 @@ export interface Pm2Env {
   watch: boolean | string[];
   /** Memory limit in bytes, absent when none is set. */
   max_memory_restart?: number;
+  /** The cron pattern that restarts the app (PM2: cron_restart). */
+  cron_restart?: string;
   log_date_format?: string;
   arbor: ArborEnvExtras;
 }
@@ -107,4 +109,19 @@ export interface ProcessDescription {
   /** RSS bytes and CPU percent (to 0.1); both 0 unless the process is online. */
   monit: { memory: number; cpu: number };
   pm2_env: Pm2Env;
+}
+
+/** The pm2_env fields the process table shows. */
+export type Pm2EnvSummary = Pick<Pm2Env, 'namespace' | 'exec_mode' | 'status' | 'pm_uptime' | 'restart_time' | 'watch'>;
+
+/**
+ * One process as `ls` shows it: the fields of ProcessDescription the table reads, with the same values. A tenth of
+ * the bytes of a description (which carries the whole environment twice), so `ls` stays fast with many processes.
+ */
+export interface ProcessSummary {
+  pid: number;
+  name: string;
+  pm_id: number;
+  monit: { memory: number; cpu: number };
+  pm2_env: Pm2EnvSummary;
 }

@@ -68,6 +68,10 @@ export function createHandlers(manager: Manager, extra: { version: string; kill:
       await manager.refreshUsage();
       return manager.describe();
     },
+    summary: async () => {
+      await manager.refreshUsage();
+      return manager.summarize();
+    },
     describe: async (raw) => {
       const target = text(object(raw, 'describe'), 'target', 'describe');
       await manager.refreshUsage();

@@ -1,10 +1,11 @@
 // The daemon's process table over one supervision tree: every RPC that changes or reads apps lands here.
 import type { Logger } from 'pino';
-import type { ProcessDescription, ProcessStatus } from '../client/types.js';
+import type { ProcessDescription, ProcessStatus, ProcessSummary } from '../client/types.js';
 import type { AppConfig, TreeConfig, TreeNode } from '../config/types.js';
 import { ArborError } from '../errors.js';
 import { flushLogs } from '../logs/flush.js';
-import { createPipedWriter } from '../logs/piped-writer.js';
+import { logFilesOf } from '../logs/paths.js';
+import { createProcessLogWriter } from '../logs/process-log-writer.js';
 import { RotationWatcher, type RotationTarget } from '../logs/rotate.js';
 import type { HomePaths } from './home.js';
 import { supervisor, worker } from '../spec/builders.js';
@@ -13,9 +14,13 @@ import type { TreeEvent } from '../supervisor/events.js';
 import { start, type Tree } from '../tree.js';
 import { instanceLogs, workerOptions } from './app-spec.js';
 import { describeEntry, restartTime, type LiveState } from './describe.js';
+import { PidFiles, pidFilePath } from './pid-files.js';
 import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
+import { CronRestarts } from './cron-restarts.js';
+import { MemoryGuard } from './memory-guard.js';
 import type { ProcEntry } from './entry.js';
 import { appNotFound, resolveTarget, resolveTargets } from './targets.js';
+import { summarizeEntry } from './summary.js';
 import { sampleUsage } from './usage.js';
 
 /** Where the manager reports to: the bus, and its log. */
@@ -43,17 +48,27 @@ export class Manager {
   readonly #entries = new Map<number, ProcEntry>();
   #nextId = 0;
   readonly #rotation: RotationWatcher;
+  readonly #pidFiles: PidFiles;
+  readonly #memoryGuard: MemoryGuard;
+  readonly #cronRestarts: CronRestarts;
 
   private constructor(paths: HomePaths, hooks: ManagerHooks) {
     this.#paths = paths;
     this.#hooks = hooks;
     this.#rotation = new RotationWatcher([], { onError: (error) => hooks.log.warn({ err: error.message }, 'log rotation failed') });
+    this.#pidFiles = new PidFiles((error, path, action) => hooks.log.warn({ err: error.message, path }, `could not ${action} a pid file`));
+    // The restart policies see the table and restart through restartForPolicy, like any policy.
+    const policyHost = { log: hooks.log, entries: () => this.entries(), live: (entry: ProcEntry) => this.#liveState(entry), restart: (pmId: number, reason: string) => this.restartForPolicy(pmId, reason) };
+    this.#memoryGuard = new MemoryGuard(policyHost);
+    this.#cronRestarts = new CronRestarts(policyHost);
   }
 
   /** Starts the daemon's root supervisor (empty) and the log rotation checks. */
   static async create(paths: HomePaths, hooks: ManagerHooks): Promise<Manager> {
     const manager = new Manager(paths, hooks);
     manager.#tree = await start(supervisor({ id: 'root', ...APP_SUPERVISOR }, []), {
+      // A plain copy: reading process.env goes through a native interceptor, ~1 ms per app when merged at each start.
+      env: { ...process.env },
       logger: hooks.log,
       onEvent: (event) => manager.#onTreeEvent(event),
     });
@@ -88,6 +103,7 @@ export class Manager {
     } finally {
       this.#entriesChanged();
     }
+    await this.#pidFiles.settled();
     return this.describe(started);
   }
 
@@ -136,6 +152,7 @@ export class Manager {
       instance,
       supervisorPath,
       logs: instanceLogs(app, pmId, this.#paths.home),
+      pidFile: pidFilePath({ pidsDir: this.#paths.pidsDir, name: app.name, pmId, pidFile: app.pid_file, cwd: app.cwd }),
       writers: [],
       createdAt: Date.now(),
       pmUptime: Date.now(),
@@ -163,35 +180,31 @@ export class Manager {
     });
   }
 
-  // --time and json logs go through the daemon, one writer per stream; plain logs go straight to the files.
+  // --time, json and combined logs go through the daemon (a second copy of each line needs it); plain logs go straight to the files.
   #outputs(entry: ProcEntry): { stdout: OutputTarget; stderr: OutputTarget } | undefined {
     const app = entry.app;
-    if (!app.time && app.log_type !== 'json') return undefined;
+    if (!app.time && app.log_type !== 'json' && entry.logs.combined === null) return undefined;
     for (const writer of entry.writers.splice(0)) void writer.close();
-    const transform = app.log_type === 'json' ? 'json' : 'timestamp';
-    const make = (type: 'out' | 'err'): OutputTarget => {
-      const writer = createPipedWriter({
-        path: type === 'out' ? entry.logs.out : entry.logs.err,
-        transform,
-        dateFormat: app.log_date_format,
-        appName: entry.name,
-        processId: entry.pmId,
-        type,
-        maxBytes: app.log_max_size > 0 ? app.log_max_size : undefined,
-        retain: app.log_retain,
-        onLine: (line) =>
-          this.#hooks.broadcast(`log:${type}`, { process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace }, at: Date.now(), data: line }),
-      });
-      entry.writers.push(writer);
-      return { pipe: (stream) => writer.attach(stream) };
-    };
-    return { stdout: make('out'), stderr: make('err') };
+    const writer = createProcessLogWriter({
+      paths: entry.logs,
+      transform: app.log_type === 'json' ? 'json' : app.time ? 'timestamp' : 'none',
+      dateFormat: app.log_date_format,
+      appName: entry.name,
+      processId: entry.pmId,
+      maxBytes: app.log_max_size > 0 ? app.log_max_size : undefined,
+      retain: app.log_retain,
+      onLine: (type, line) =>
+        this.#hooks.broadcast(`log:${type}`, { process: { pm_id: entry.pmId, name: entry.name, namespace: entry.namespace }, at: Date.now(), data: line }),
+    });
+    entry.writers.push(writer);
+    return { stdout: { pipe: (stream) => writer.attach('out', stream) }, stderr: { pipe: (stream) => writer.attach('err', stream) } };
   }
 
   /** Stops the targets; they stay in the list, stopped. */
   async stop(targets: string[]): Promise<ProcessDescription[]> {
     const chosen = resolveTargets(targets, this.entries());
     for (const entry of chosen) await this.#terminate(entry);
+    await this.#pidFiles.settled();
     this.#announce(chosen, 'stop');
     return this.describe(chosen);
   }
@@ -208,6 +221,7 @@ export class Manager {
       if (!wasRunning && entry.starts > 0) entry.restartBase += 1;
       await this.#startEntry(entry, env !== undefined);
     }
+    await this.#pidFiles.settled();
     this.#announce(chosen, 'restart');
     return this.describe(chosen);
   }
@@ -240,6 +254,7 @@ export class Manager {
       await this.#dropEmptySupervisor(entry.supervisorPath);
     }
     this.#entriesChanged();
+    await this.#pidFiles.settled();
     this.#announce(chosen, 'delete');
     return described;
   }
@@ -276,6 +291,7 @@ export class Manager {
       });
     }
     this.#entriesChanged();
+    await this.#pidFiles.settled();
     return this.describe(this.entries().filter((entry) => entry.name === name));
   }
 
@@ -316,6 +332,14 @@ export class Manager {
     return entries.map((entry, index) => describeEntry(entry, live[index]!, usage.get(live[index]!.pid ?? -1), this.#hooks.version));
   }
 
+  /** The `ls` view of every entry, with the last CPU/memory sample. */
+  summarize(): ProcessSummary[] {
+    return this.entries().map((entry) => {
+      const live = this.#liveState(entry);
+      return summarizeEntry(entry, live, this.#lastUsage.get(live.pid ?? -1));
+    });
+  }
+
   #lastUsage = new Map<number, { memory: number; cpu: number }>();
 
   /** Refreshes CPU/memory of the running processes in one batched call; `list` calls it first. */
@@ -337,9 +361,10 @@ export class Manager {
     return chosen.map((entry) => ({ pm_id: entry.pmId, name: entry.name, namespace: entry.namespace, out: entry.logs.out, err: entry.logs.err }));
   }
 
-  /** Truncates log files (all, plus the daemon's own log, when no target). */
+  /** Truncates log files, combined logs included (all, plus the daemon's own log, when no target). */
   flush(target?: string): string[] {
-    const files = this.logFiles(target).flatMap((entry) => [entry.out, entry.err].filter((file): file is string => file !== null));
+    const chosen = target === undefined ? this.entries() : resolveTarget(target, this.entries());
+    const files = chosen.flatMap((entry) => logFilesOf(entry.logs));
     if (target === undefined) files.push(this.#paths.daemonLog);
     flushLogs(files);
     return files;
@@ -348,7 +373,7 @@ export class Manager {
   /** Reopens the daemon-side log writers (after an outside tool moved the files). */
   reloadLogs(): string[] {
     for (const entry of this.#entries.values()) for (const writer of entry.writers) writer.reopen();
-    return this.logFiles().flatMap((entry) => [entry.out, entry.err].filter((file): file is string => file !== null));
+    return this.entries().flatMap((entry) => logFilesOf(entry.logs));
   }
 
   /** Saves the app list (one entry per app, running or stopped). */
@@ -393,8 +418,12 @@ export class Manager {
       }
     }
     this.#rotation.stop();
+    this.#memoryGuard.stop();
+    this.#cronRestarts.stop();
     await this.#tree.stop();
     for (const entry of this.#entries.values()) for (const writer of entry.writers) await writer.close();
+    for (const entry of this.#entries.values()) this.#pidFiles.remove(entry.pidFile);
+    await this.#pidFiles.settled();
     return count;
   }
 
@@ -445,6 +474,7 @@ export class Manager {
 
   #forget(entry: ProcEntry): void {
     this.#entries.delete(entry.pmId);
+    this.#pidFiles.remove(entry.pidFile);
     for (const writer of entry.writers.splice(0)) void writer.close();
   }
 
@@ -487,6 +517,8 @@ export class Manager {
   // Tells every per-app watcher (log rotation, and the policies below) that apps were added, removed or re-configured.
   #entriesChanged(): void {
     this.#watchRotation();
+    this.#memoryGuard.sync(this.entries());
+    this.#cronRestarts.sync(this.entries());
   }
 
   #watchRotation(): void {
@@ -522,10 +554,13 @@ export class Manager {
       case 'child.started':
         entry.starts += 1;
         entry.pmUptime = Date.now();
+        if (event.pid !== null) this.#pidFiles.write(entry.pidFile, event.pid);
         this.#broadcastProcess(entry, 'online', false);
         return;
       case 'child.exited':
         entry.lastExit = event.exit;
+        // PM2 removes the pid file at every exit; the next start writes it again.
+        this.#pidFiles.remove(entry.pidFile);
         if (event.exit.uptimeMs < entry.app.min_uptime && event.exit.reason !== 'normal') entry.unstableRestarts += 1;
         this.#broadcastProcess(entry, 'exit', false, { exit: event.exit });
         return;
@@ -537,6 +572,7 @@ export class Manager {
         return;
       case 'child.stopped':
         if (event.exit) entry.lastExit = event.exit;
+        this.#pidFiles.remove(entry.pidFile);
         return;
       default:
         return;

@@ -8,9 +8,8 @@ import { withClient, type CommandContext } from './context.js';
 
 // Prints the process table, or the process list as one line of JSON.
 export async function runList(request: BareRequest & { command: 'list' | 'jlist' }, context: CommandContext): Promise<number> {
-  const procs = await withClient(context, (client) => client.list());
   const { out } = context;
-  if (request.command === 'jlist') out.data(JSON.stringify(procs));
-  else out.data(formatList(procs, { color: out.color, ...(out.width === undefined ? {} : { width: out.width }) }));
+  if (request.command === 'jlist') out.data(JSON.stringify(await withClient(context, (client) => client.list())));
+  else out.data(formatList(await withClient(context, (client) => client.summary()), { color: out.color, ...(out.width === undefined ? {} : { width: out.width }) }));
   return 0;
 }

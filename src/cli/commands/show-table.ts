@@ -24,6 +24,6 @@ export function reportAction(out: Output, verb: string, procs: readonly ProcessD
 // Prints the whole process table, unless --silent.
 export async function printProcessTable(out: Output, client: ArborClient): Promise<void> {
   if (out.silent) return;
-  const procs = await client.list();
+  const procs = await client.summary();
   out.data(formatList(procs, { color: out.color, ...(out.width === undefined ? {} : { width: out.width }) }));
 }

@@ -1,5 +1,5 @@
 // `arbor ls`: PM2's process table (id, name, namespace, mode, pid, uptime, ↺, status, cpu, mem).
-import type { ProcessDescription } from '../../client/types.js';
+import type { ProcessSummary } from '../../client/types.js';
 import { createPalette, type Palette } from './colors.js';
 import { formatCpu, humanBytes, humanUptime } from './humanize.js';
 import { paintStatus, shortMode } from './status.js';
@@ -19,7 +19,7 @@ type ColumnKey = 'id' | 'name' | 'namespace' | 'mode' | 'pid' | 'uptime' | 'rest
 interface Column {
   key: ColumnKey;
   title: string;
-  cell(proc: ProcessDescription, now: number, palette: Palette): string;
+  cell(proc: ProcessSummary, now: number, palette: Palette): string;
 }
 
 const COLUMNS: readonly Column[] = [
@@ -49,7 +49,7 @@ const MIN_NAME_WIDTH = 8;
 export const EMPTY_LIST_HINT = 'No processes yet. Start one with `arbor start app.js` or `arbor start ecosystem.config.js`.';
 
 function build(
-  procs: readonly ProcessDescription[],
+  procs: readonly ProcessSummary[],
   columns: readonly Column[],
   now: number,
   palette: Palette,
@@ -68,7 +68,7 @@ function build(
 }
 
 // Renders the process table sorted by id, fitted to `width` when given; an empty list gets a hint below the table.
-export function formatList(procs: readonly ProcessDescription[], options: ListOptions): string {
+export function formatList(procs: readonly ProcessSummary[], options: ListOptions): string {
   const palette = createPalette(options.color);
   const now = options.now ?? Date.now();
   const sorted = [...procs].sort((a, b) => a.pm_id - b.pm_id);

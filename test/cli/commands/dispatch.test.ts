@@ -90,7 +90,7 @@ describe('failures', () => {
 
   it('prints the stack of an unexpected error (a bug) and exits 1', async () => {
     const bug = new TypeError('cannot read x of undefined');
-    const result = await run(['ls'], { procs: [], failures: { list: bug as unknown as ArborError } });
+    const result = await run(['ls'], { procs: [], failures: { summary: bug as unknown as ArborError } });
     expect(result.code).toBe(1);
     expect(result.err).toContain('[arbor] unexpected error (a bug in arbor, please report it): cannot read x of undefined');
     expect(result.err).toContain('TypeError: cannot read x of undefined\n    at ');
@@ -144,7 +144,8 @@ describe('start', () => {
     expect(apps[0]).toMatchObject({ name: 'web', script: join(dir, 'app.js'), instances: 2, exec_mode: 'fork_mode', args: ['--port', '80'], cwd: dir });
     expect(options).toEqual({});
     expect(result.out).toMatch(/^\[arbor\] started web \(0\)\n┌/);
-    expect(callsOf(result.calls, 'list')).toHaveLength(2); // what is running, then the table
+    expect(callsOf(result.calls, 'list')).toHaveLength(1); // what is running
+    expect(callsOf(result.calls, 'summary')).toHaveLength(1); // then the table
   });
 
   it('starts a command line as one app named after its first word', async () => {

@@ -67,6 +67,7 @@ export function fakeClient(state: FakeState, home = '/tmp/arbor-fake-home'): Fak
     reload: (targets, options) => answer('reload', [targets, options], () => byTargets(targets)),
     delete: (targets) => answer('delete', [targets], () => byTargets(targets)),
     list: () => answer('list', [], () => [...state.procs]),
+    summary: () => answer('summary', [], () => [...state.procs]),
     describe: (target) => answer('describe', [target], () => byTargets(target)),
     reset: (target) => answer('reset', [target], () => byTargets(target)),
     scale: (name, change) => answer('scale', [name, change], () => byTargets(name)),
