@@ -7,7 +7,6 @@ import { createIdleGc } from './idle-gc.js';
 import { ensureHome, resolveHome } from './home.js';
 import { acquireDaemonLock } from './lock.js';
 import { Manager } from './manager.js';
-import { warmUpUsage } from './usage.js';
 import { createRpcServer, type RpcServer } from './rpc-server.js';
 
 // The version the daemon reports in ping (the client's own lookup: the package.json above this file).
@@ -18,9 +17,6 @@ function daemonVersion(): string {
     return '0.0.0';
   }
 }
-
-/** After the daemon answers its first client: the CLI that started it is served before pidusage's set-up runs. */
-const USAGE_WARM_UP_DELAY_MS = 500;
 
 // Runs the daemon until `kill` or a termination signal; stdout is the daemon log (the launcher appends it to arbor.log).
 export async function runDaemon(): Promise<void> {
@@ -74,7 +70,6 @@ export async function runDaemon(): Promise<void> {
   process.on('uncaughtException', (error) => log.error({ err: { message: error.message, stack: error.stack } }, 'uncaught exception'));
   process.on('unhandledRejection', (error) => log.error({ err: isArborError(error) ? error.toJSON() : String(error) }, 'unhandled rejection'));
   log.info({ home: paths.home, socket: paths.socket, version }, 'daemon ready');
-  setTimeout(warmUpUsage, USAGE_WARM_UP_DELAY_MS).unref();
 }
 
 // Wraps each handler so that every request counts as activity.

@@ -21,7 +21,7 @@ import { MemoryGuard } from './memory-guard.js';
 import type { ProcEntry } from './entry.js';
 import { appNotFound, resolveTarget, resolveTargets } from './targets.js';
 import { summarizeEntry } from './summary.js';
-import { sampleUsage } from './usage.js';
+import { sampleUsage, warmUpUsage } from './usage.js';
 
 /** Where the manager reports to: the bus, and its log. */
 export interface ManagerHooks {
@@ -90,6 +90,7 @@ export class Manager {
         });
       }
     }
+    warmUpUsage();
     const started: ProcEntry[] = [];
     const byName = new Map(apps.map((app) => [app.name, app]));
     try {

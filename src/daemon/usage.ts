@@ -24,9 +24,14 @@ export async function sampleUsage(pids: number[]): Promise<Map<number, { memory:
   return usage;
 }
 
-// Makes pidusage learn the clock tick and page size now (it runs `getconf` twice on first use, four short-lived
-// processes): done once when the daemon is idle, so the first `ls` after a big start does not pay for it.
-// Not `{ maxage: 0 }`: pidusage then never records the first reading and re-reads /proc/<pid>/stat forever, leaking an fd each time.
+let warmedUp = false;
+
+// Makes pidusage learn the clock tick and page size (it runs `getconf` twice on first use, four short-lived processes)
+// while apps are being started, so the table printed after the start does not wait for it; an idle daemon with no
+// apps never loads it. Not `{ maxage: 0 }`: pidusage then never records the first reading and re-reads
+// /proc/<pid>/stat forever, leaking an fd each time.
 export function warmUpUsage(): void {
+  if (warmedUp) return;
+  warmedUp = true;
   pidusage(process.pid).catch(() => undefined);
 }
