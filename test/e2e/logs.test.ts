@@ -1,5 +1,5 @@
 // A crash loop ends in `errored`; app output reaches ARBOR_HOME/logs and `arbor logs` prints it in PM2's styles; flush empties it.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect } from 'vitest';
 import { BUILD_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS, describeResult, e2e, ensureFreshBuild, poll, tableRow } from './harness.js';
 
@@ -106,5 +106,26 @@ describe.concurrent('logs', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
 
     await session.ok(['flush']);
     expect(statSync(session.logFile('keep', 'out')).size, 'flush with no target empties every app log').toBe(0);
+  });
+});
+
+describe.concurrent('combined log and pid file flags', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
+  e2e('-l writes both streams to the combined file, -p writes the pid, and neither is reported as ignored', async ({ session }) => {
+    const start = await session.run(['start', 'app.js', '--name', 'api', '-l', 'all.log', '-p', 'api.pid']);
+    expect(start.code, describeResult(start)).toBe(0);
+    expect(start.stderr, 'no "accepted but ignored" warning').not.toMatch(/ignored/);
+    const [api] = await session.waitForList('api online', (procs) => procs[0]?.pm2_env.status === 'online');
+    session.track(api!.pid);
+    const combined = api!.pm2_env.pm_log_path as string;
+    const pidFile = api!.pm2_env.pm_pid_path as string;
+    expect(combined.endsWith('all.log'), combined).toBe(true);
+    expect(pidFile.endsWith('api-0.pid'), pidFile).toBe(true);
+    await session.waitForLog(combined, 'app warning on stderr');
+    expect(readFileSync(combined, 'utf8')).toContain('app started');
+    await session.waitForLog(session.logFile('api', 'out'), 'app started');
+    await poll('the pid file', () => readFileSync(pidFile, 'utf8').trim() === String(api!.pid), 5_000, 20);
+
+    await session.ok(['stop', 'api']);
+    await poll('the pid file to be removed at stop', () => !existsSync(pidFile), 5_000, 20);
   });
 });
