@@ -18,6 +18,7 @@ import { PidFiles, pidFilePath } from './pid-files.js';
 import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
 import { CronRestarts } from './cron-restarts.js';
 import { MemoryGuard } from './memory-guard.js';
+import { WatchRestarts } from './watch-restarts.js';
 import type { ProcEntry } from './entry.js';
 import { appNotFound, resolveTarget, resolveTargets } from './targets.js';
 import { summarizeEntry } from './summary.js';
@@ -51,6 +52,7 @@ export class Manager {
   readonly #pidFiles: PidFiles;
   readonly #memoryGuard: MemoryGuard;
   readonly #cronRestarts: CronRestarts;
+  readonly #watchRestarts: WatchRestarts;
 
   private constructor(paths: HomePaths, hooks: ManagerHooks) {
     this.#paths = paths;
@@ -61,6 +63,7 @@ export class Manager {
     const policyHost = { log: hooks.log, entries: () => this.entries(), live: (entry: ProcEntry) => this.#liveState(entry), restart: (pmId: number, reason: string) => this.restartForPolicy(pmId, reason) };
     this.#memoryGuard = new MemoryGuard(policyHost);
     this.#cronRestarts = new CronRestarts(policyHost);
+    this.#watchRestarts = new WatchRestarts(policyHost);
   }
 
   /** Starts the daemon's root supervisor (empty) and the log rotation checks. */
@@ -421,6 +424,7 @@ export class Manager {
     this.#rotation.stop();
     this.#memoryGuard.stop();
     this.#cronRestarts.stop();
+    await this.#watchRestarts.stop();
     await this.#tree.stop();
     for (const entry of this.#entries.values()) for (const writer of entry.writers) await writer.close();
     for (const entry of this.#entries.values()) this.#pidFiles.remove(entry.pidFile);
@@ -520,6 +524,7 @@ export class Manager {
     this.#watchRotation();
     this.#memoryGuard.sync(this.entries());
     this.#cronRestarts.sync(this.entries());
+    this.#watchRestarts.sync(this.entries());
   }
 
   #watchRotation(): void {
