@@ -3,8 +3,6 @@ import type { AppConfig } from './types.js';
 
 /** Each key with what a user should know; checked only when the app sets it to something other than the default. */
 const NOT_YET: { key: string; isSet: (app: AppConfig) => boolean; note: string }[] = [
-  { key: 'wait_ready', isSet: (app) => app.wait_ready, note: "readiness ('ready' messages) is not implemented yet: the app is online once spawned" },
-  { key: 'shutdown_with_message', isSet: (app) => app.shutdown_with_message, note: 'the app is stopped with its kill signal' },
   { key: 'treekill', isSet: (app) => !app.treekill, note: 'arbor always signals the whole process group' },
 ];
 

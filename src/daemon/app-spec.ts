@@ -91,5 +91,10 @@ export function workerOptions(
     stdout: outputs?.stdout ?? plan.logs.out ?? 'ignore',
     stderr: outputs?.stderr ?? plan.logs.err ?? 'ignore',
     ...(ipc && isNodeApp(app) ? { ipc } : {}),
+    // PM2's wait_ready: online on process.send('ready'), or after listen_timeout. Only Node apps can send it, so for
+    // the others it is the timeout alone, as under PM2.
+    ...(app.wait_ready ? { ready: { message: 'ready', timeoutMs: app.listen_timeout } } : {}),
+    // PM2's shutdown_with_message: 'shutdown' over IPC instead of the kill signal (Node apps; the others get the signal).
+    ...(app.shutdown_with_message && isNodeApp(app) ? { shutdownMessage: 'shutdown' } : {}),
   };
 }

@@ -35,21 +35,31 @@ type ProcessEvent =
   | { type: 'os.spawned'; incarnation: number; pid: number }
   | { type: 'os.failed'; incarnation: number; error: ArborError }
   | { type: 'os.ignored'; incarnation: number }
-  | { type: 'os.exited'; incarnation: number; status: ExitStatus };
+  | { type: 'os.exited'; incarnation: number; status: ExitStatus }
+  | { type: 'os.message'; incarnation: number; data: unknown };
+
+/** The state of a started worker that has not said it is ready yet; its status reads `launching`, as PM2 shows it. */
+const AWAITING_READY = 'awaiting ready';
 
 const killTimeoutMs = ({ context }: { context: ProcessContext }): number =>
   typeof context.spec.shutdown === 'number' ? context.spec.shutdown : 0;
+
+const readyTimeoutMs = ({ context }: { context: ProcessContext }): number => context.spec.ready?.timeoutMs ?? 0;
 
 // The process machine; statuses are the state names, so `status()` is a lookup. Its context belongs to this actor
 // alone and actions update it in place: supervisors drive children synchronously from their own actions, where
 // xstate's `assign` is reserved for the outer actor (and in place is also what keeps a restart cheap).
 export const processMachine = setup({
   types: {} as { context: ProcessContext; events: ProcessEvent; input: ProcessMachineInput },
-  delays: { killTimeout: killTimeoutMs },
+  delays: { killTimeout: killTimeoutMs, readyTimeout: readyTimeoutMs },
   guards: {
     isCurrentRun: ({ context, event }) => 'incarnation' in event && event.incarnation === context.incarnation,
     stopWasRequested: ({ context }) => context.stopRequested,
     spawnedInline: ({ context }) => context.inlinePid !== null,
+    spawnedInlineNotReady: ({ context }) => context.inlinePid !== null && context.spec.ready !== null,
+    currentRunNotReady: ({ context, event }) => 'incarnation' in event && event.incarnation === context.incarnation && context.spec.ready !== null,
+    isReadyMessage: ({ context, event }) =>
+      event.type === 'os.message' && event.incarnation === context.incarnation && event.data === context.spec.ready?.message,
     shutdownIsTimed: ({ context }) => typeof context.spec.shutdown === 'number',
   },
   actions: {
@@ -64,8 +74,16 @@ export const processMachine = setup({
       const incarnation = context.incarnation;
       let inside = true;
       context.inlinePid = null;
+      const { spec } = context;
       const handle = context.driver.spawn(
-        { id: context.spec.id, launch: context.spec.launch, stdout: context.spec.stdout, stderr: context.spec.stderr, ipc: context.spec.ipc },
+        {
+          id: spec.id,
+          launch: spec.launch,
+          stdout: spec.stdout,
+          stderr: spec.stderr,
+          ipc: spec.ipc,
+          messages: spec.ready !== null || spec.shutdownMessage !== null,
+        },
         {
           spawned: (pid) => {
             // Reported from inside spawn(): taken by the eventless transition below, which saves a whole event per start.
@@ -75,6 +93,7 @@ export const processMachine = setup({
           failed: (error) => context.dispatch(() => self.send({ type: 'os.failed', incarnation, error })),
           exited: (status) => context.dispatch(() => self.send({ type: 'os.exited', incarnation, status })),
           ignored: () => context.dispatch(() => self.send({ type: 'os.ignored', incarnation })),
+          message: (data) => context.dispatch(() => self.send({ type: 'os.message', incarnation, data })),
         },
       );
       inside = false;
@@ -102,8 +121,10 @@ export const processMachine = setup({
       context.handle = null;
     },
     sendKillSignal: ({ context }) => {
-      const signal = context.spec.shutdown === 'brutal_kill' ? 'SIGKILL' : context.spec.killSignal;
-      context.handle?.signalGroup(signal);
+      if (context.spec.shutdown === 'brutal_kill') return context.handle?.signalGroup('SIGKILL');
+      // PM2's shutdown_with_message: the message instead of the signal, when the channel is there to carry it.
+      if (context.spec.shutdownMessage !== null && context.handle?.send?.(context.spec.shutdownMessage)) return;
+      context.handle?.signalGroup(context.spec.killSignal);
     },
     sendSigkill: ({ context }) => context.handle?.signalGroup('SIGKILL'),
     reportStarted: ({ context }) =>
@@ -162,15 +183,30 @@ export const processMachine = setup({
     },
     launching: {
       entry: 'spawnProcess',
-      always: { guard: 'spawnedInline', target: 'online', actions: ['recordInlineSpawn', 'reportStarted'] },
+      always: [
+        { guard: 'spawnedInlineNotReady', target: AWAITING_READY, actions: 'recordInlineSpawn' },
+        { guard: 'spawnedInline', target: 'online', actions: ['recordInlineSpawn', 'reportStarted'] },
+      ],
       on: {
         'os.spawned': [
           { guard: 'stopWasRequested', target: 'stopping', actions: 'recordSpawn' },
+          { guard: 'currentRunNotReady', target: AWAITING_READY, actions: 'recordSpawn' },
           { guard: 'isCurrentRun', target: 'online', actions: ['recordSpawn', 'reportStarted'] },
         ],
         'os.failed': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportStartFailed' },
         'os.ignored': { guard: 'isCurrentRun', target: 'stopped', actions: 'reportIgnored' },
         stop: { actions: 'requestStop' },
+      },
+    },
+    // Running, not ready yet: the start completes (started is reported) on the ready message or at the timeout (as
+    // PM2, a timeout is not a failure). An exit first is a start followed by an exit, so restart policy and crash-loop
+    // detection treat it like any crash of a fresh process.
+    [AWAITING_READY]: {
+      after: { readyTimeout: { target: 'online', actions: 'reportStarted' } },
+      on: {
+        'os.message': { guard: 'isReadyMessage', target: 'online', actions: 'reportStarted' },
+        'os.exited': { guard: 'isCurrentRun', target: 'stopped', actions: ['recordExit', 'reportStarted', 'reportExited'] },
+        stop: { target: 'stopping', actions: 'requestStop' },
       },
     },
     online: {
@@ -201,7 +237,10 @@ export function createProcessChild(input: ProcessMachineInput): ChildRef {
   return {
     id: input.spec.id,
     send: (command) => input.dispatch(() => actor.send(command)),
-    status: () => actor.getSnapshot().value as ChildStatus,
+    status: () => {
+      const state = actor.getSnapshot().value;
+      return (state === AWAITING_READY ? 'launching' : state) as ChildStatus;
+    },
     pid: () => actor.getSnapshot().context.pid,
     dispose: () => actor.stop(),
   };

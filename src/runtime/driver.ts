@@ -17,6 +17,8 @@ export interface LaunchRequest {
   stderr: OutputTarget;
   /** Open a Node IPC channel as fd 3 and hand it over after spawn. */
   ipc?: IpcTarget | null;
+  /** Open the IPC channel (even without an `ipc` target) and report what the process sends to `listener.message`. */
+  messages?: boolean;
 }
 
 /** Callbacks from a driver about one spawned process; each is called at most once, `spawned` before `exited`. */
@@ -29,12 +31,16 @@ export interface ProcessListener {
   exited(status: ExitStatus): void;
   /** The start was declined without an error (OTP `ignore`): nothing runs and nothing follows. Simulated drivers only. */
   ignored(): void;
+  /** A message the process sent over IPC (only when the request asked for `messages`), between `spawned` and `exited`. */
+  message?(data: unknown): void;
 }
 
 /** A started (or starting) process. */
 export interface ProcessHandle {
   /** Sends a signal to the whole process group. Never throws (a gone group is ignored). */
   signalGroup(signal: NodeJS.Signals): void;
+  /** Sends a message over the IPC channel; false when there is none (or it is closed). Never throws. */
+  send?(message: unknown): boolean;
 }
 
 /** Starts processes. */

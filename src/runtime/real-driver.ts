@@ -28,7 +28,17 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
   // The group to signal: set once exec succeeded, cleared once the leader has exited and its group was killed
   // (from then on the id may be reused by an unrelated process).
   let pgid: number | undefined;
+  let channel: ChildProcess | null = null;
   const handle: ProcessHandle = {
+    send(message) {
+      if (channel === null || !channel.connected) return false;
+      try {
+        return channel.send(message as never);
+      } catch (error) {
+        warn(`could not send a message to worker "${request.id}": ${errorText(error)}`);
+        return false;
+      }
+    },
     signalGroup(signal) {
       if (pgid === undefined) return;
       try {
@@ -50,7 +60,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
       cwd: launch.cwd,
       env: launch.env,
       detached: true,
-      stdio: request.ipc ? ['ignore', stdout.stdio, stderr.stdio, 'ipc'] : ['ignore', stdout.stdio, stderr.stdio],
+      stdio: request.ipc || request.messages ? ['ignore', stdout.stdio, stderr.stdio, 'ipc'] : ['ignore', stdout.stdio, stderr.stdio],
     });
   } catch (error) {
     // A synchronous refusal (bad argument, unexpected errno, unopenable log): reported like an async one, after return.
@@ -83,7 +93,9 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
     pgid = child.pid;
     handOverPipe(request.stdout, child.stdout);
     handOverPipe(request.stderr, child.stderr);
+    if (request.ipc || request.messages) channel = child;
     if (request.ipc) request.ipc.attach(child);
+    if (request.messages) child.on('message', (data) => listener.message?.(data));
     listener.spawned(child.pid);
   }
   return handle;

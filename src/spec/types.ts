@@ -80,6 +80,22 @@ export interface WorkerOptions extends LaunchOptions {
   stderr?: OutputTarget;
   /** Opens a Node IPC channel to the process (for Node scripts: `process.send` / `process.on('message')`). */
   ipc?: IpcTarget;
+  /**
+   * Readiness (PM2's wait_ready): the worker's start completes, and it is `online`, when the process sends `message`
+   * over IPC (`process.send('ready')`), or after `timeoutMs` (default 3000, PM2's listen_timeout) if it never does.
+   * Until then it is `launching`, and an ordered start waits before the next child. Opens an IPC channel.
+   */
+  ready?: Partial<ReadinessPolicy>;
+  /** Stops the worker by sending this message over IPC instead of the kill signal (PM2's shutdown_with_message: 'shutdown'). */
+  shutdownMessage?: string;
+}
+
+/** When a started worker counts as ready. */
+export interface ReadinessPolicy {
+  /** The IPC message that says "ready" (PM2: 'ready'). */
+  message: string;
+  /** How long to wait for it before counting the worker as ready anyway, as PM2 does (ms). */
+  timeoutMs: number;
 }
 
 /** What a user writes for a supervisor (library API). */
@@ -125,6 +141,10 @@ export interface WorkerSpec {
   stdout: OutputTarget;
   stderr: OutputTarget;
   ipc: IpcTarget | null;
+  /** Null: ready as soon as the process runs. */
+  ready: ReadinessPolicy | null;
+  /** Null: stopped with killSignal. */
+  shutdownMessage: string | null;
 }
 
 /** A validated supervisor spec with its children in start order. */

@@ -9,6 +9,7 @@ import type {
   ChildSpec,
   IpcTarget,
   OutputTarget,
+  ReadinessPolicy,
   RestartType,
   Shutdown,
   StrategyName,
@@ -35,6 +36,8 @@ export const DEFAULTS = {
   period: 5,
   workerShutdown: 1600,
   killSignal: 'SIGINT' as NodeJS.Signals,
+  readyMessage: 'ready',
+  readyTimeoutMs: 3000,
   backoffFactor: 2,
   backoffResetAfter: 30_000,
   minUptime: 1000,
@@ -118,6 +121,23 @@ function ipcTarget(value: unknown, where: string): IpcTarget | null {
   return fail('E_INVALID_SPEC', where, 'ipc', value, 'an object with an attach(channel) function');
 }
 
+function readiness(value: unknown, where: string): ReadinessPolicy | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) return fail('E_INVALID_SPEC', where, 'ready', value, '{ message?, timeoutMs? }');
+  const { message = DEFAULTS.readyMessage, timeoutMs = DEFAULTS.readyTimeoutMs } = value as Partial<ReadinessPolicy>;
+  if (typeof message !== 'string' || message === '') return fail('E_INVALID_SPEC', where, 'ready.message', message, 'a non-empty string');
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    return fail('E_INVALID_SPEC', where, 'ready.timeoutMs', timeoutMs, 'a number of milliseconds >= 0');
+  }
+  return { message, timeoutMs };
+}
+
+function shutdownMessage(value: unknown, where: string): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string' && value !== '') return value;
+  return fail('E_INVALID_SPEC', where, 'shutdownMessage', value, "a non-empty string such as 'shutdown'");
+}
+
 function exitCodes(value: unknown, where: string, field = 'stopExitCodes'): number[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((code) => Number.isInteger(code) && code >= 0 && code <= 255)) return [...value];
@@ -161,6 +181,8 @@ export function validateWorker(options: WorkerOptions, path: string, context: Va
     stdout: output(options.stdout, where, 'stdout'),
     stderr: output(options.stderr, where, 'stderr'),
     ipc: ipcTarget(options.ipc, where),
+    ready: readiness(options.ready, where),
+    shutdownMessage: shutdownMessage(options.shutdownMessage, where),
   };
 }
 

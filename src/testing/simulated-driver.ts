@@ -13,6 +13,10 @@ export interface SimulatedRun {
   exit?: ExitStatus;
   /** How long it takes to exit after the graceful kill signal; Infinity ignores it (only SIGKILL ends it). Default 0. */
   stopDelayMs?: number;
+  /** Sends 'ready' over IPC this many ms after starting (default: never), for workers with readiness. */
+  readyAfterMs?: number;
+  /** How long it takes to exit after a shutdown message (the worker's shutdownMessage); default: it ignores the message. */
+  shutdownDelayMs?: number;
 }
 
 /** One thing the simulated OS did, for assertions. */
@@ -21,6 +25,8 @@ export type DriverRecord =
   | { type: 'spawn_failed'; id: string; at: number }
   | { type: 'ignored'; id: string; at: number }
   | { type: 'signal'; id: string; pid: number; signal: NodeJS.Signals; at: number }
+  | { type: 'message_in'; id: string; pid: number; message: unknown; at: number }
+  | { type: 'message_out'; id: string; pid: number; message: unknown; at: number }
   | { type: 'exit'; id: string; pid: number; status: ExitStatus; at: number };
 
 interface LiveProcess {
@@ -30,6 +36,7 @@ interface LiveProcess {
   run: SimulatedRun;
   exitTimer: unknown;
   stopTimer: unknown;
+  readyTimer: unknown;
   alive: boolean;
 }
 
@@ -95,14 +102,33 @@ export class SimulatedDriver implements Driver {
       return { signalGroup: () => {} };
     }
     if (this.#live.has(id)) throw new Error(`simulated driver: '${id}' started while its previous process still runs`);
-    const proc: LiveProcess = { id, pid: this.#nextPid++, listener, run, exitTimer: null, stopTimer: null, alive: true };
+    const proc: LiveProcess = { id, pid: this.#nextPid++, listener, run, exitTimer: null, stopTimer: null, readyTimer: null, alive: true };
     this.#live.set(id, proc);
     this.#record({ type: 'spawn', id, pid: proc.pid, at });
     listener.spawned(proc.pid);
     if (run.exitAfterMs !== undefined) {
       proc.exitTimer = this.#clock.setTimeout(() => this.#exit(proc, run.exit ?? { code: 1, signal: null }), run.exitAfterMs);
     }
-    return { signalGroup: (signal) => this.#signal(proc, signal) };
+    if (run.readyAfterMs !== undefined && request.messages) {
+      proc.readyTimer = this.#clock.setTimeout(() => {
+        proc.readyTimer = null;
+        if (!proc.alive) return;
+        this.#record({ type: 'message_out', id, pid: proc.pid, message: 'ready', at: this.#clock.now() });
+        listener.message?.('ready');
+      }, run.readyAfterMs);
+    }
+    return { signalGroup: (signal) => this.#signal(proc, signal), send: (message) => this.#receive(proc, message) };
+  }
+
+  // A message to the process: recorded; with shutdownDelayMs set, the process exits that long after (a shutdown message).
+  #receive(proc: LiveProcess, message: unknown): boolean {
+    if (!proc.alive) return false;
+    this.#record({ type: 'message_in', id: proc.id, pid: proc.pid, message, at: this.#clock.now() });
+    const delay = proc.run.shutdownDelayMs;
+    if (delay !== undefined && proc.stopTimer === null) {
+      proc.stopTimer = this.#clock.setTimeout(() => this.#exit(proc, { code: 0, signal: null }), delay);
+    }
+    return true;
   }
 
   #signal(proc: LiveProcess, signal: NodeJS.Signals): void {
@@ -120,6 +146,7 @@ export class SimulatedDriver implements Driver {
     proc.alive = false;
     if (proc.exitTimer !== null) this.#clock.clearTimeout(proc.exitTimer);
     if (proc.stopTimer !== null) this.#clock.clearTimeout(proc.stopTimer);
+    if (proc.readyTimer !== null) this.#clock.clearTimeout(proc.readyTimer);
     if (this.#live.get(proc.id) === proc) this.#live.delete(proc.id);
     this.#record({ type: 'exit', id: proc.id, pid: proc.pid, status, at: this.#clock.now() });
     proc.listener.exited(status);

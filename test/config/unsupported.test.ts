@@ -8,11 +8,10 @@ const app = (raw: Record<string, unknown>) => normalizeApp({ script: 'app.js', n
 describe('unsupported keys', () => {
   it('says nothing for an app with the defaults, or with keys arbor acts on', () => {
     expect(unsupportedKeyWarnings(app({}))).toEqual([]);
-    expect(unsupportedKeyWarnings(app({ max_memory_restart: '200M', cron_restart: '0 * * * *', log_file: 'combined.log', pid_file: 'app.pid', watch: true }))).toEqual([]);
+    expect(unsupportedKeyWarnings(app({ max_memory_restart: '200M', cron_restart: '0 * * * *', log_file: 'combined.log', pid_file: 'app.pid', watch: true, wait_ready: true, shutdown_with_message: true }))).toEqual([]);
   });
 
   it.each([
-    [{ wait_ready: true }, 'wait_ready'],
     [{ treekill: false }, 'treekill'],
   ])('warns about %j', (raw, key) => {
     const warnings = unsupportedKeyWarnings(app(raw));

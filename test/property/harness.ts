@@ -250,6 +250,10 @@ function toModelRecord(record: DriverRecord): ModelRecord {
       return { type: 'signal', id: record.id, signal: record.signal, at: record.at };
     case 'exit':
       return { type: 'exit', id: record.id, code: record.status.code, signal: record.status.signal, at: record.at };
+    case 'message_in':
+    case 'message_out':
+      // The generated trees have no readiness and no shutdown messages, so the model has no such records.
+      throw new Error(`unexpected IPC record in a property run: ${JSON.stringify(record)}`);
   }
 }
 
