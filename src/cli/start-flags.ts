@@ -99,7 +99,7 @@ export const APP_FLAGS: readonly AppFlag[] = [
   { flags: '--ignore-watch <paths>', description: 'paths or patterns not to watch', key: 'ignore_watch' },
   { flags: '--watch-delay <ms>', description: 'wait after a change before restarting', key: 'watch_delay' },
   { flags: '--wait-ready', description: "online only after the app sends 'ready'", key: 'wait_ready' },
-  { flags: '--listen-timeout <ms>', description: "give up waiting for 'ready' after this long", key: 'listen_timeout' },
+  { flags: '--listen-timeout <ms>', description: "count the app online after this long without 'ready'", key: 'listen_timeout' },
   { flags: '-c, --cron-restart <pattern>', description: 'restart on a cron schedule', key: 'cron_restart' },
   {
     flags: '--shutdown-with-message',
