@@ -96,5 +96,7 @@ export function workerOptions(
     ...(app.wait_ready ? { ready: { message: 'ready', timeoutMs: app.listen_timeout } } : {}),
     // PM2's shutdown_with_message: 'shutdown' over IPC instead of the kill signal (Node apps; the others get the signal).
     ...(app.shutdown_with_message && isNodeApp(app) ? { shutdownMessage: 'shutdown' } : {}),
+    // PM2's treekill: false signals only the main process and lets its children live on.
+    killTree: app.treekill,
   };
 }

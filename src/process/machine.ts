@@ -83,6 +83,7 @@ export const processMachine = setup({
           stderr: spec.stderr,
           ipc: spec.ipc,
           messages: spec.ready !== null || spec.shutdownMessage !== null,
+          killTree: spec.killTree,
         },
         {
           spawned: (pid) => {

@@ -19,6 +19,8 @@ export interface LaunchRequest {
   ipc?: IpcTarget | null;
   /** Open the IPC channel (even without an `ipc` target) and report what the process sends to `listener.message`. */
   messages?: boolean;
+  /** False: signal only the main process and leave its group alone when it exits (default true). */
+  killTree?: boolean;
 }
 
 /** Callbacks from a driver about one spawned process; each is called at most once, `spawned` before `exited`. */
@@ -37,7 +39,7 @@ export interface ProcessListener {
 
 /** A started (or starting) process. */
 export interface ProcessHandle {
-  /** Sends a signal to the whole process group. Never throws (a gone group is ignored). */
+  /** Sends a signal to the whole process group (to the main process alone when killTree is false). Never throws (a gone group is ignored). */
   signalGroup(signal: NodeJS.Signals): void;
   /** Sends a message over the IPC channel; false when there is none (or it is closed). Never throws. */
   send?(message: unknown): boolean;

@@ -3,7 +3,7 @@ import { spawn as spawnChild } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ArborError, isArborError } from '../errors.js';
-import { signalGroup } from '../process/kill-tree.js';
+import { signalGroup, signalLeader } from '../process/kill-tree.js';
 import { openOutput } from '../process/output.js';
 import type { OpenedOutput } from '../process/output.js';
 import type { Driver, LaunchRequest, ProcessHandle, ProcessListener } from './driver.js';
@@ -42,7 +42,8 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
     signalGroup(signal) {
       if (pgid === undefined) return;
       try {
-        signalGroup(pgid, signal);
+        if (request.killTree === false) signalLeader(pgid, signal);
+        else signalGroup(pgid, signal);
       } catch (error) {
         warn(`could not send ${signal} to worker "${request.id}" (process group ${pgid}): ${errorText(error)}`);
       }
@@ -85,7 +86,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
     const leader = child.pid;
     if (leader === undefined || failedReported) return;
     pgid = undefined;
-    killRestOfGroup(leader, request.id, warn);
+    if (request.killTree !== false) killRestOfGroup(leader, request.id, warn);
     listener.exited({ code, signal });
   });
 

@@ -88,6 +88,11 @@ export interface WorkerOptions extends LaunchOptions {
   ready?: Partial<ReadinessPolicy>;
   /** Stops the worker by sending this message over IPC instead of the kill signal (PM2's shutdown_with_message: 'shutdown'). */
   shutdownMessage?: string;
+  /**
+   * True (default): signals go to the worker's whole process group, and what is left of the group is SIGKILLed when
+   * the worker exits. False (PM2's treekill: false): only the main process is signalled, and its children outlive it.
+   */
+  killTree?: boolean;
 }
 
 /** When a started worker counts as ready. */
@@ -145,6 +150,7 @@ export interface WorkerSpec {
   ready: ReadinessPolicy | null;
   /** Null: stopped with killSignal. */
   shutdownMessage: string | null;
+  killTree: boolean;
 }
 
 /** A validated supervisor spec with its children in start order. */

@@ -132,6 +132,12 @@ function readiness(value: unknown, where: string): ReadinessPolicy | null {
   return { message, timeoutMs };
 }
 
+function flag(value: unknown, fallback: boolean, where: string, field: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  return fail('E_INVALID_SPEC', where, field, value, 'true or false');
+}
+
 function shutdownMessage(value: unknown, where: string): string | null {
   if (value === undefined) return null;
   if (typeof value === 'string' && value !== '') return value;
@@ -183,6 +189,7 @@ export function validateWorker(options: WorkerOptions, path: string, context: Va
     ipc: ipcTarget(options.ipc, where),
     ready: readiness(options.ready, where),
     shutdownMessage: shutdownMessage(options.shutdownMessage, where),
+    killTree: flag(options.killTree, true, where, 'killTree'),
   };
 }
 

@@ -1,7 +1,6 @@
 // Reading an ecosystem (a file or JSON on stdin) for a command, and applying it: start the missing apps, and
 // restart or reload the ones the daemon already has with the file's environment (startOrRestart; also `start <file>`).
 
-import { unsupportedKeyWarnings } from '../../config/unsupported.js';
 import { resolve } from 'node:path';
 import type { ArborClient } from '../../client/client.js';
 import type { ProcessDescription } from '../../client/types.js';
@@ -30,7 +29,6 @@ export async function readEcosystem(source: EcosystemSource, env: string | undef
     config.warnings.unshift(...loaded.warnings);
   }
   for (const warning of config.warnings) context.out.warn(warning);
-  for (const app of config.apps) for (const warning of unsupportedKeyWarnings(app)) context.out.warn(warning);
   return config;
 }
 

@@ -1,6 +1,5 @@
 // `arbor start [targets...]`: ecosystem files, JSON on stdin, running apps (restarted, as PM2) and scripts.
 
-import { unsupportedKeyWarnings } from '../../config/unsupported.js';
 import { existsSync } from 'node:fs';
 import type { ArborClient } from '../../client/client.js';
 import type { ProcessDescription } from '../../client/types.js';
@@ -57,7 +56,7 @@ async function startOne(
         baseDir: context.cwd,
         shellEnv: context.env,
       });
-      for (const warning of [...warnings, ...unsupportedKeyWarnings(app)]) context.out.warn(warning);
+      for (const warning of warnings) context.out.warn(warning);
       // PM2: starting a script whose app exists but is stopped or errored restarts that app.
       const stopped = request.force ? undefined : findStoppedApp(app.name, procs);
       if (stopped !== undefined) {
