@@ -76,9 +76,9 @@ describe.concurrent('logs', { timeout: E2E_TEST_TIMEOUT_MS }, () => {
     const [api] = await session.waitForList('api online', (procs) => procs[0]?.pm2_env.status === 'online');
     await session.waitForLog(session.logFile('api', 'out'), 'app started');
     const follower = session.follow(['logs', 'api', '--lines', '1']);
-    await poll('the history line', () => prefixed(follower.output(), 0, 'api').some((line) => line.startsWith('app started')));
+    await poll('the history line', () => prefixed(follower.output(), 0, 'api').some((line) => line.startsWith('app started')), 20_000);
     process.kill(api!.pid, 'SIGUSR2');
-    await poll('the new line, followed', () => prefixed(follower.output(), 0, 'api').includes('received SIGUSR2'), 5_000);
+    await poll('the new line, followed', () => prefixed(follower.output(), 0, 'api').includes('received SIGUSR2'), 15_000);
     const ended = await follower.interrupt();
     expect(ended.timedOut, 'Ctrl-C ends arbor logs').toBe(false);
     expect(ended.code, describeResult(ended)).toBe(0);
