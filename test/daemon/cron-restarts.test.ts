@@ -8,7 +8,7 @@ import { CronRestarts, cronSchedules, planCronJobs, type CronSchedule } from '..
 import type { ProcEntry } from '../../src/daemon/entry.js';
 import { ArborError } from '../../src/errors.js';
 import { fixture, waitFor } from '../process/helpers.js';
-import { appConfig, byName, listApps, startPolicyDaemon, stopPolicyDaemon, waitForApps, type PolicyDaemon } from './policy-harness.js';
+import { appConfig, byName, daemonPerTest, listApps, waitForApps } from './policy-harness.js';
 
 const FILE = '/srv/ecosystem.config.js';
 
@@ -184,14 +184,10 @@ describe('CronRestarts', () => {
 const ONE_SHOT = "process.stdout.write(`ran ${Date.now()}\\n`);\n";
 
 describe('cron_restart in the daemon', () => {
-  let daemon: PolicyDaemon | undefined;
-  afterEach(async () => {
-    if (daemon) await stopPolicyDaemon(daemon);
-    daemon = undefined;
-  });
+  const daemons = daemonPerTest();
 
   it('restarts a running app every second, starts a stopped autorestart:false app each tick, and survives a stop', async () => {
-    daemon = await startPolicyDaemon();
+    const daemon = await daemons.start();
     const oneShot = path.join(daemon.paths.home, 'one-shot.js');
     fs.writeFileSync(oneShot, ONE_SHOT);
     const reasons: unknown[] = [];
@@ -209,7 +205,7 @@ describe('cron_restart in the daemon', () => {
     expect(first.pm2_env).toMatchObject({ cron_restart: '* * * * * *' });
 
     await waitForApps(daemon, 'ticker to be restarted twice', (procs) => byName(procs, 'ticker').pm2_env.restart_time >= 2);
-    const runs = (): number => (fs.existsSync(path.join(daemon!.paths.logsDir, 'periodic-out.log')) ? fs.readFileSync(path.join(daemon!.paths.logsDir, 'periodic-out.log'), 'utf8').split('\n').filter((line) => line.startsWith('ran ')).length : 0);
+    const runs = (): number => (fs.existsSync(path.join(daemon.paths.logsDir, 'periodic-out.log')) ? fs.readFileSync(path.join(daemon.paths.logsDir, 'periodic-out.log'), 'utf8').split('\n').filter((line) => line.startsWith('ran ')).length : 0);
     await waitFor('the periodic job to run three times', () => runs() >= 3, 15_000);
     expect(reasons.length).toBeGreaterThan(0);
     expect(reasons.every((reason) => reason === 'cron_restart')).toBe(true);

@@ -18,7 +18,7 @@ import {
   type MemoryWatch,
 } from '../../src/daemon/memory-guard.js';
 import { fixture, waitFor } from '../process/helpers.js';
-import { appConfig, byName, listApps, startPolicyDaemon, stopPolicyDaemon, waitForApps, type PolicyDaemon } from './policy-harness.js';
+import { appConfig, byName, daemonPerTest, listApps, waitForApps } from './policy-harness.js';
 
 const MB = 1024 * 1024;
 const NOW = 1_000_000;
@@ -227,14 +227,10 @@ process.on('SIGINT', () => process.exit(0));
 `;
 
 describe('max_memory_restart in the daemon', () => {
-  let daemon: PolicyDaemon | undefined;
-  afterEach(async () => {
-    if (daemon) await stopPolicyDaemon(daemon);
-    daemon = undefined;
-  });
+  const daemons = daemonPerTest();
 
   it('restarts an app that allocates past its limit within seconds, counts it and says why; a calm app is left alone', async () => {
-    daemon = await startPolicyDaemon({ ARBOR_MEMORY_CHECK_MS: '200' });
+    const daemon = await daemons.start({ ARBOR_MEMORY_CHECK_MS: '200' });
     const leaker = path.join(daemon.paths.home, 'leaker.js');
     fs.writeFileSync(leaker, LEAKER);
     const events: Array<{ event: string; reason?: string; process: { name: string } }> = [];

@@ -1,5 +1,6 @@
-// A real daemon started from source for the restart-policy tests (memory limit, cron): start, list, poll, tear down.
+// A real daemon started from source for the daemon feature tests (policies, readiness, logs): start, list, poll, tear down.
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import type { ProcessDescription } from '../../src/client/types.js';
 import { ensureDaemon } from '../../src/client/launch-daemon.js';
 import type { RpcConnection } from '../../src/client/connection.js';
@@ -67,4 +68,31 @@ export function byName(procs: ProcessDescription[], name: string): ProcessDescri
   const found = procs.find((proc) => proc.name === name);
   if (!found) throw new Error(`no process named ${name} in ${JSON.stringify(procs.map((p) => p.name))}`);
   return found;
+}
+
+/** The daemon of the running test, if it started one. */
+export interface DaemonPerTest {
+  /** The daemon started by this test; throws when none was. */
+  readonly current: PolicyDaemon;
+  /** Starts this test's daemon (stopped after the test, whatever happens). */
+  start(env?: Record<string, string>): Promise<PolicyDaemon>;
+}
+
+// One daemon per test in the calling describe block: `start()` in the test, teardown in an afterEach registered here.
+export function daemonPerTest(): DaemonPerTest {
+  let daemon: PolicyDaemon | undefined;
+  afterEach(async () => {
+    if (daemon) await stopPolicyDaemon(daemon);
+    daemon = undefined;
+  }, 20_000);
+  return {
+    get current() {
+      if (!daemon) throw new Error('this test started no daemon');
+      return daemon;
+    },
+    async start(env = {}) {
+      daemon = await startPolicyDaemon(env);
+      return daemon;
+    },
+  };
 }

@@ -5,21 +5,20 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessDescription } from '../../src/client/types.js';
 import { fixture, makeTempDir, readIfPresent, removeDir, waitFor } from '../process/helpers.js';
-import { appConfig, byName, listApps, startPolicyDaemon, stopPolicyDaemon, type PolicyDaemon } from './policy-harness.js';
+import { appConfig, byName, daemonPerTest, listApps } from './policy-harness.js';
 
-let daemon: PolicyDaemon | undefined;
 let dir: string | undefined;
 
-afterEach(async () => {
-  if (daemon) await stopPolicyDaemon(daemon);
-  daemon = undefined;
+afterEach(() => {
   if (dir) removeDir(dir);
   dir = undefined;
 });
 
 describe('readiness in the daemon', () => {
+  const daemons = daemonPerTest();
+
   it("shows launching until the app sends 'ready', and the start returns once it has", async () => {
-    daemon = await startPolicyDaemon();
+    const daemon = await daemons.start();
     const app = appConfig({ name: 'web', script: fixture('ready-after.cjs'), env: { READY_DELAY_MS: '1500' }, wait_ready: true, listen_timeout: 20_000 });
     const began = Date.now();
     const starting = daemon.rpc.call<ProcessDescription[]>('start', { apps: [app] });
@@ -36,7 +35,7 @@ describe('readiness in the daemon', () => {
   }, 30_000);
 
   it("stops an app that ignores SIGINT with the 'shutdown' message", async () => {
-    daemon = await startPolicyDaemon();
+    const daemon = await daemons.start();
     dir = makeTempDir('arbor-shutdown-');
     const record = path.join(dir, 'record.txt');
     const app = appConfig({ name: 'deaf', script: fixture('shutdown-message.cjs'), env: { RECORD_FILE: record }, shutdown_with_message: true, kill_timeout: 20_000 });

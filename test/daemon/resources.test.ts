@@ -1,51 +1,25 @@
 // The daemon's own costs: no file descriptor leaks while it runs apps, lists them and sits idle, and the cheap `ls`
 // view (summary) says exactly what the full jlist descriptions say.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureDaemon } from '../../src/client/launch-daemon.js';
-import type { RpcConnection } from '../../src/client/connection.js';
+import { describe, expect, it } from 'vitest';
 import type { ProcessDescription, ProcessSummary } from '../../src/client/types.js';
-import { normalizeApp } from '../../src/config/validate.js';
-import type { HomePaths } from '../../src/daemon/home.js';
-import { isProcessAlive, readPidFile } from '../../src/daemon/lock.js';
-import { cleanupHome, makeTempHome, tsxNodeArgs } from '../fixtures/daemon-harness.js';
-import { fixture, isRunning, waitFor } from '../process/helpers.js';
-
-const DAEMON_ENTRY = path.resolve('src/daemon/main.ts');
-let paths: HomePaths;
-let rpc: RpcConnection;
-let daemonPid: number;
-const appPids = new Set<number>();
+import { readPidFile } from '../../src/daemon/lock.js';
+import { fixture } from '../process/helpers.js';
+import { appConfig, daemonPerTest, listApps } from './policy-harness.js';
 
 function openFds(pid: number): number {
   return fs.readdirSync(`/proc/${pid}/fd`).length;
 }
 
-beforeEach(async () => {
-  paths = await makeTempHome();
-  rpc = (await ensureDaemon(paths, { entry: DAEMON_ENTRY, nodeArgs: tsxNodeArgs(), timeoutMs: 15_000 })).connection;
-  daemonPid = readPidFile(paths)!;
-});
-
-afterEach(async () => {
-  await rpc.call('kill').catch(() => undefined);
-  await rpc.close();
-  await waitFor('the daemon to exit', () => !isProcessAlive(daemonPid), 10_000).catch(() => process.kill(daemonPid, 'SIGKILL'));
-  for (const pid of appPids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-  appPids.clear();
-  await cleanupHome(paths);
-});
+const daemons = daemonPerTest();
 
 describe.runIf(process.platform === 'linux')('daemon resources', () => {
   it('holds a bounded number of file descriptors after starting apps, listing them and idling', async () => {
-    const apps = Array.from({ length: 5 }, (_, index) =>
-      normalizeApp({ name: `idle-${index}`, script: fixture('hello.sh'), args: ['0', '60000'] }, { index }, { baseDir: process.cwd(), shellEnv: process.env }).app,
-    );
-    await rpc.call('start', { apps });
-    for (let round = 0; round < 3; round += 1) {
-      for (const proc of await rpc.call<ProcessDescription[]>('list')) if (proc.pid) appPids.add(proc.pid);
-    }
+    const daemon = await daemons.start();
+    const daemonPid = readPidFile(daemon.paths)!;
+    const apps = Array.from({ length: 5 }, (_, index) => appConfig({ name: `idle-${index}`, script: fixture('hello.sh'), args: ['0', '60000'] }));
+    await daemon.rpc.call('start', { apps });
+    for (let round = 0; round < 3; round += 1) await listApps(daemon);
     // Past the usage warm-up (500 ms after ready) and a few list samples: the count must have settled.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const settled = openFds(daemonPid);
@@ -59,13 +33,12 @@ describe.runIf(process.platform === 'linux')('daemon resources', () => {
 
 describe('the summary view', () => {
   it('gives every table field the value the full description has, for running and stopped processes', async () => {
-    const make = (name: string, index: number) =>
-      normalizeApp({ name, script: fixture('hello.sh'), args: ['0', '60000'], namespace: 'views' }, { index }, { baseDir: process.cwd(), shellEnv: process.env }).app;
-    await rpc.call('start', { apps: [make('kept', 0), make('halted', 1)] });
-    await rpc.call('stop', { targets: ['halted'] });
-    const full = await rpc.call<ProcessDescription[]>('list');
-    for (const proc of full) if (proc.pid) appPids.add(proc.pid);
-    const summary = await rpc.call<ProcessSummary[]>('summary');
+    const daemon = await daemons.start();
+    const make = (name: string) => appConfig({ name, script: fixture('hello.sh'), args: ['0', '60000'], namespace: 'views' });
+    await daemon.rpc.call('start', { apps: [make('kept'), make('halted')] });
+    await daemon.rpc.call('stop', { targets: ['halted'] });
+    const full: ProcessDescription[] = await listApps(daemon);
+    const summary = await daemon.rpc.call<ProcessSummary[]>('summary');
     expect(summary.map((proc) => proc.pm2_env.status).sort()).toEqual(['online', 'stopped']);
     expect(summary).toEqual(
       full.map((proc) => ({

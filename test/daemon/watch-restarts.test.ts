@@ -7,7 +7,7 @@ import type { AppConfig } from '../../src/config/types.js';
 import type { ProcEntry } from '../../src/daemon/entry.js';
 import { ignoreMatcher, planWatchers, restartedByChange, watchSpecs, type WatchSpec } from '../../src/daemon/watch-restarts.js';
 import { fixture, makeTempDir, removeDir } from '../process/helpers.js';
-import { appConfig, byName, listApps, startPolicyDaemon, stopPolicyDaemon, waitForApps, type PolicyDaemon } from './policy-harness.js';
+import { appConfig, byName, daemonPerTest, listApps, waitForApps } from './policy-harness.js';
 
 // A table entry with just what the watchers read.
 function entry(pmId: number, supervisorPath: string, app: Partial<AppConfig>): ProcEntry {
@@ -89,12 +89,10 @@ describe('restartedByChange', () => {
 });
 
 describe('watch in the daemon', () => {
-  let daemon: PolicyDaemon | undefined;
+  const daemons = daemonPerTest();
   let dir: string | undefined;
 
-  afterEach(async () => {
-    if (daemon) await stopPolicyDaemon(daemon);
-    daemon = undefined;
+  afterEach(() => {
     if (dir) removeDir(dir);
     dir = undefined;
   });
@@ -104,7 +102,7 @@ describe('watch in the daemon', () => {
     fs.mkdirSync(path.join(dir, 'src'));
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.mkdirSync(path.join(dir, 'logs'));
-    daemon = await startPolicyDaemon();
+    const daemon = await daemons.start();
     const app = appConfig({ name: 'watched', script: fixture('hello.sh'), args: ['0', '60000'], cwd: dir, watch: ['.'], ignore_watch: ['logs', 'node_modules', '.*'], watch_delay: 300 });
     await daemon.rpc.call('start', { apps: [app] });
     const [first] = await waitForApps(daemon, 'watched online', (procs) => byName(procs, 'watched').pm2_env.status === 'online');
@@ -142,7 +140,7 @@ describe('watch in the daemon', () => {
   }, 60_000);
 
   it('keeps the daemon up when a watched path does not exist', async () => {
-    daemon = await startPolicyDaemon();
+    const daemon = await daemons.start();
     const app = appConfig({ name: 'ghostly', script: fixture('hello.sh'), args: ['0', '60000'], watch: ['/nonexistent/arbor-watch-path'] });
     await daemon.rpc.call('start', { apps: [app] });
     await waitForApps(daemon, 'ghostly online', (procs) => byName(procs, 'ghostly').pm2_env.status === 'online');

@@ -2,37 +2,28 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isArborError } from '../../src/errors.js';
 import { flushLogs } from '../../src/logs/flush.js';
 import { createPipedWriter } from '../../src/logs/piped-writer.js';
-import { makeTempDir, waitFor } from './helpers.js';
+import { tempDirPerTest, waitFor } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-
-afterEach(async () => {
-  await cleanup();
-});
+const tempDir = tempDirPerTest();
 
 describe('flushLogs', () => {
   it('empties existing files and skips missing ones', () => {
-    const a = join(dir, 'a.log');
-    const b = join(dir, 'b.log');
+    const a = join(tempDir(), 'a.log');
+    const b = join(tempDir(), 'b.log');
     writeFileSync(a, 'content a\n');
     writeFileSync(b, 'content b\n');
-    flushLogs([a, b, a, join(dir, 'missing.log')]);
+    flushLogs([a, b, a, join(tempDir(), 'missing.log')]);
     expect(readFileSync(a, 'utf8')).toBe('');
     expect(readFileSync(b, 'utf8')).toBe('');
-    expect(existsSync(join(dir, 'missing.log'))).toBe(false);
+    expect(existsSync(join(tempDir(), 'missing.log'))).toBe(false);
   });
 
   it('lets a writer holding an O_APPEND fd carry on at the new end, with no hole of zero bytes', () => {
-    const path = join(dir, 'app.log');
+    const path = join(tempDir(), 'app.log');
     const fd = openSync(path, 'a');
     try {
       writeSync(fd, 'a long line written before the flush\n');
@@ -45,7 +36,7 @@ describe('flushLogs', () => {
   });
 
   it('lets a running child whose stdout is the O_APPEND file keep logging after a flush', async () => {
-    const path = join(dir, 'child.log');
+    const path = join(tempDir(), 'child.log');
     const fd = openSync(path, 'a');
     // Writes "before", waits for a line on stdin, writes "after", exits.
     const script = "process.stdout.write('before\\n'); process.stdin.once('data', () => { process.stdout.write('after\\n'); process.exit(0); });";
@@ -64,7 +55,7 @@ describe('flushLogs', () => {
   });
 
   it('lets a piped writer continue, re-measuring the file before it would rotate', async () => {
-    const path = join(dir, 'piped.log');
+    const path = join(tempDir(), 'piped.log');
     const writer = createPipedWriter({ path, transform: 'none', appName: 'api', processId: 0, type: 'out', maxBytes: 100, retain: 2 });
     const source = new PassThrough();
     writer.attach(source);
@@ -80,8 +71,8 @@ describe('flushLogs', () => {
   });
 
   it('names every file it could not truncate in one E_LOG_IO error, after flushing the others', () => {
-    const file = join(dir, 'plain.log');
-    const ok = join(dir, 'ok.log');
+    const file = join(tempDir(), 'plain.log');
+    const ok = join(tempDir(), 'ok.log');
     writeFileSync(file, 'x');
     writeFileSync(ok, 'y');
     const impossible = join(file, 'child.log'); // a path under a regular file: ENOTDIR

@@ -1,8 +1,11 @@
 // Shared helpers of the log-layer tests: temp dirs, bounded waiting, reading rotated file sets.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { constants, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { Socket } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 
 // A fresh directory under the OS temp dir, and its removal.
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -55,4 +58,43 @@ export function numbersProblem(lines: readonly string[], count: number): string 
     if (times !== 1) return `${value} appears ${times} times`;
   }
   return null;
+}
+
+// A fresh temp dir for each test of the calling file or block, removed after it: `dir()` is the current one.
+export function tempDirPerTest(): () => string {
+  let current: { dir: string; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    current = await makeTempDir();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('no temp dir outside a test');
+    return current.dir;
+  };
+}
+
+/** A FIFO this process reads slowly (a pause of a few ms after every chunk): a sink slower than any source. */
+export interface SlowFifo {
+  path: string;
+  /** The chunks read so far. */
+  received: Buffer[];
+  /** Resolves once the writing side has closed and everything was read. */
+  ended: Promise<unknown>;
+}
+
+// Makes a FIFO named `name` in `dir` and starts reading it slowly.
+export function slowFifoReader(dir: string, name: string): SlowFifo {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  const reader = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  const received: Buffer[] = [];
+  reader.on('data', (chunk: Buffer) => {
+    received.push(chunk);
+    reader.pause();
+    setTimeout(() => reader.resume(), 3);
+  });
+  return { path, received, ended: new Promise((resolve) => reader.once('end', resolve)) };
 }

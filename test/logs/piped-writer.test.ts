@@ -1,29 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { Socket } from 'node:net';
+// The daemon-side writer of one stream (--time / json logs): line transforms, rotation without loss, reopen, backpressure.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isArborError, type ArborError } from '../../src/errors.js';
 import { createPipedWriter, type PipedWriterOptions } from '../../src/logs/piped-writer.js';
-import { linesOf, makeTempDir, rotationSet } from './helpers.js';
+import { linesOf, rotationSet, slowFifoReader, tempDirPerTest } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-
-afterEach(async () => {
-  await cleanup();
-});
+const tempDir = tempDirPerTest();
 
 const FIXED_NOW = new Date(2024, 0, 2, 3, 4, 5, 678).getTime(); // local time, as PM2 formats it
 
 function options(overrides: Partial<PipedWriterOptions> = {}): PipedWriterOptions {
-  return { path: join(dir, 'app-out.log'), transform: 'none', appName: 'api', processId: 7, type: 'out', now: () => FIXED_NOW, ...overrides };
+  return { path: join(tempDir(), 'app-out.log'), transform: 'none', appName: 'api', processId: 7, type: 'out', now: () => FIXED_NOW, ...overrides };
 }
 
 // Feeds the chunks through a PassThrough into a fresh writer, then closes it once the stream ended.
@@ -43,13 +33,13 @@ describe('line splitting', () => {
   it('joins lines split across chunk boundaries and keeps empty lines', async () => {
     const seen = await writeThrough(options(), ['ab', 'c\nde', 'f\n\ng', 'h\n']);
     expect(seen).toEqual(['abc', 'def', '', 'gh']);
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('abc\ndef\n\ngh\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('abc\ndef\n\ngh\n');
   });
 
   it('writes a partial last line, with a newline, when the stream ends', async () => {
     const seen = await writeThrough(options(), ['one\ntw', 'o']);
     expect(seen).toEqual(['one', 'two']);
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('one\ntwo\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('one\ntwo\n');
   });
 
   it('never splits a UTF-8 character cut between chunks', async () => {
@@ -66,24 +56,24 @@ describe('line splitting', () => {
   it('writes nothing but still reports lines when the path is null', async () => {
     const seen = await writeThrough(options({ path: null }), ['x\ny\n']);
     expect(seen).toEqual(['x', 'y']);
-    expect(existsSync(join(dir, 'app-out.log'))).toBe(false);
+    expect(existsSync(join(tempDir(), 'app-out.log'))).toBe(false);
   });
 });
 
 describe('transforms', () => {
   it('prefixes "<date>: " with PM2\'s default YYYY-MM-DDTHH:mm:ss in local time', async () => {
     await writeThrough(options({ transform: 'timestamp' }), ['hello\nworld\n']);
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('2024-01-02T03:04:05: hello\n2024-01-02T03:04:05: world\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('2024-01-02T03:04:05: hello\n2024-01-02T03:04:05: world\n');
   });
 
   it('honours a custom date format', async () => {
     await writeThrough(options({ transform: 'timestamp', dateFormat: 'YYYY/MM/DD HH:mm:ss.SSS [at] h A' }), ['x\n']);
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('2024/01/02 03:04:05.678 at 3 AM: x\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('2024/01/02 03:04:05.678 at 3 AM: x\n');
   });
 
   it('writes one JSON object per line with message, timestamp, type, process_id and app_name', async () => {
     await writeThrough(options({ transform: 'json', type: 'err' }), ['plain\n{"already":"json"}\n', 'quote " and ünïcode\n']);
-    const records = readFileSync(join(dir, 'app-out.log'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+    const records = readFileSync(join(tempDir(), 'app-out.log'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
     const timestamp = new Date(FIXED_NOW).toISOString();
     expect(records).toEqual([
       { message: 'plain', timestamp, type: 'err', process_id: 7, app_name: 'api' },
@@ -107,7 +97,7 @@ describe('sources', () => {
     fresh.end('new-2\n');
     await Promise.all([new Promise((r) => old.once('end', r)), new Promise((r) => fresh.once('end', r))]);
     await writer.close();
-    expect(linesOf([join(dir, 'app-out.log')]).sort()).toEqual(['new-1', 'new-2', 'old-1', 'old-2']);
+    expect(linesOf([join(tempDir(), 'app-out.log')]).sort()).toEqual(['new-1', 'new-2', 'old-1', 'old-2']);
   });
 
   it('writes partial lines of still-open streams on close, and refuses attach afterwards', async () => {
@@ -117,7 +107,7 @@ describe('sources', () => {
     source.write('done\nhalf');
     await new Promise((resolve) => setImmediate(resolve));
     await writer.close();
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('done\nhalf\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('done\nhalf\n');
     expect(() => writer.attach(new PassThrough())).toThrow(expect.objectContaining({ code: 'E_LOG_IO' }));
   });
 
@@ -131,7 +121,7 @@ describe('sources', () => {
     source.destroy(new Error('pipe broke'));
     await new Promise((resolve) => source.once('close', resolve));
     await writer.close();
-    expect(readFileSync(join(dir, 'app-out.log'), 'utf8')).toBe('a\nb\n');
+    expect(readFileSync(join(tempDir(), 'app-out.log'), 'utf8')).toBe('a\nb\n');
     expect(errors.some((error) => error.message.includes('pipe broke'))).toBe(true);
   });
 });
@@ -139,16 +129,7 @@ describe('sources', () => {
 describe('backpressure', () => {
   it.skipIf(process.platform === 'win32')('pauses a fast source for a slow sink: memory stays bounded and no line is lost', async () => {
     // A FIFO read slowly by this process: the writer's file really is slower than the source.
-    const fifo = join(dir, 'slow.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const reader = new Socket({ fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-    const received: Buffer[] = [];
-    reader.on('data', (chunk: Buffer) => {
-      received.push(chunk);
-      reader.pause();
-      setTimeout(() => reader.resume(), 3);
-    });
-    const readerEnded = new Promise((resolve) => reader.once('end', resolve));
+    const { path: fifo, received, ended: readerEnded } = slowFifoReader(tempDir(), 'slow.fifo');
 
     const writer = createPipedWriter(options({ path: fifo }));
     const total = 250_000;
@@ -198,7 +179,7 @@ describe('rotation in piped mode', () => {
         fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 10 }),
         async (lines, cuts) => {
           run += 1;
-          const runDir = join(dir, `run-${run}`);
+          const runDir = join(tempDir(), `run-${run}`);
           mkdirSync(runDir);
           const path = join(runDir, 'app.log');
           const maxBytes = 200;
@@ -233,7 +214,7 @@ describe('rotation in piped mode', () => {
   });
 
   it('keeps only retain rotated files', async () => {
-    const path = join(dir, 'app.log');
+    const path = join(tempDir(), 'app.log');
     const lines = Array.from({ length: 200 }, (_, index) => `line ${index}`);
     await writeThrough(options({ path, maxBytes: 100, retain: 3 }), [lines.join('\n') + '\n']);
     expect(rotationSet(path)).toEqual([`${path}.3`, `${path}.2`, `${path}.1`, path]);
@@ -244,7 +225,7 @@ describe('rotation in piped mode', () => {
 
 describe('reopen and failures', () => {
   it('reopen() moves to a fresh file at the path after an outside tool renamed it, losing nothing', async () => {
-    const path = join(dir, 'app-out.log');
+    const path = join(tempDir(), 'app-out.log');
     const writer = createPipedWriter(options({ path }));
     const source = new PassThrough();
     writer.attach(source);
@@ -261,7 +242,7 @@ describe('reopen and failures', () => {
 
   it('reports a file it cannot open, counts the lines it drops, and still closes', async () => {
     const errors: ArborError[] = [];
-    const path = join(dir, 'a-directory');
+    const path = join(tempDir(), 'a-directory');
     mkdirSync(path);
     const writer = createPipedWriter(options({ path, onError: (error) => errors.push(error) }));
     const source = new PassThrough();

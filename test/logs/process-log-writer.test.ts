@@ -1,25 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { Socket } from 'node:net';
+// The daemon-side writer of one process: out, error and combined files, whole lines, backpressure, rotation, flush and reopen.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushLogs } from '../../src/logs/flush.js';
 import type { LogPaths } from '../../src/logs/paths.js';
 import { createProcessLogWriter, type ProcessLogWriterOptions } from '../../src/logs/process-log-writer.js';
-import { linesOf, makeTempDir, rotationSet, waitFor } from './helpers.js';
+import { linesOf, rotationSet, slowFifoReader, tempDirPerTest, waitFor } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-
-afterEach(async () => {
-  await cleanup();
-});
+const tempDir = tempDirPerTest();
 
 const FIXED_NOW = new Date(2024, 0, 2, 3, 4, 5, 678).getTime();
 
@@ -28,7 +18,7 @@ function filesIn(base: string): LogPaths {
 }
 
 function options(overrides: Partial<ProcessLogWriterOptions> = {}): ProcessLogWriterOptions {
-  return { paths: filesIn(dir), transform: 'none', appName: 'api', processId: 4, now: () => FIXED_NOW, ...overrides };
+  return { paths: filesIn(tempDir()), transform: 'none', appName: 'api', processId: 4, now: () => FIXED_NOW, ...overrides };
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -58,7 +48,7 @@ describe('the combined log', () => {
         fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }),
         async (outLines, errLines, cuts, turns) => {
           run += 1;
-          const runDir = join(dir, `run-${run}`);
+          const runDir = join(tempDir(), `run-${run}`);
           mkdirSync(runDir);
           const out = outLines.map((line, index) => `out ${index} ${line}`);
           const err = errLines.map((line, index) => `err ${index} ${line}`);
@@ -105,9 +95,9 @@ describe('the combined log', () => {
     stderr.end('oops\n');
     await ended(stderr);
     await timed.close();
-    expect(readFileSync(join(dir, 'api.log'), 'utf8')).toBe('2024-01-02T03:04:05: hello\n2024-01-02T03:04:05: oops\n');
+    expect(readFileSync(join(tempDir(), 'api.log'), 'utf8')).toBe('2024-01-02T03:04:05: hello\n2024-01-02T03:04:05: oops\n');
 
-    const jsonDir = join(dir, 'json');
+    const jsonDir = join(tempDir(), 'json');
     const json = createProcessLogWriter(options({ transform: 'json', paths: filesIn(jsonDir) }));
     const jsonOut = new PassThrough();
     const jsonErr = new PassThrough();
@@ -128,7 +118,7 @@ describe('the combined log', () => {
 
   it('still gets the lines of a stream whose own file is disabled, and the bus sees each line with its stream', async () => {
     const seen: string[] = [];
-    const paths = { ...filesIn(dir), out: null };
+    const paths = { ...filesIn(tempDir()), out: null };
     const writer = createProcessLogWriter(options({ paths, onLine: (type, line) => seen.push(`${type}:${line}`) }));
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -139,23 +129,23 @@ describe('the combined log', () => {
     stderr.end('both\n');
     await ended(stderr);
     await writer.close();
-    expect(existsSync(join(dir, 'api-out.log'))).toBe(false);
-    expect(linesOf([join(dir, 'api.log')])).toEqual(['to combined only', 'both']);
-    expect(linesOf([join(dir, 'api-error.log')])).toEqual(['both']);
+    expect(existsSync(join(tempDir(), 'api-out.log'))).toBe(false);
+    expect(linesOf([join(tempDir(), 'api.log')])).toEqual(['to combined only', 'both']);
+    expect(linesOf([join(tempDir(), 'api-error.log')])).toEqual(['both']);
     expect(seen).toEqual(['out:to combined only', 'err:both']);
   });
 
   it('writes no combined file when there is none, and closes with the partial lines of both streams', async () => {
-    const none = createProcessLogWriter(options({ paths: { ...filesIn(dir), combined: null } }));
+    const none = createProcessLogWriter(options({ paths: { ...filesIn(tempDir()), combined: null } }));
     const quiet = new PassThrough();
     none.attach('out', quiet);
     quiet.end('x\n');
     await ended(quiet);
     await none.close();
-    expect(existsSync(join(dir, 'api.log'))).toBe(false);
+    expect(existsSync(join(tempDir(), 'api.log'))).toBe(false);
     expect(none.stats().combined).toBeNull();
 
-    const partialDir = join(dir, 'partial');
+    const partialDir = join(tempDir(), 'partial');
     const writer = createProcessLogWriter(options({ paths: filesIn(partialDir) }));
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -189,14 +179,14 @@ describe('rotation, flush and reopen of the combined log', () => {
     await Promise.all([ended(stdout), ended(stderr)]);
     await writer.close();
 
-    const combinedFiles = rotationSet(join(dir, 'api.log'));
+    const combinedFiles = rotationSet(join(tempDir(), 'api.log'));
     expect(combinedFiles.length).toBe((writer.stats().combined?.rotations ?? 0) + 1);
     expect(combinedFiles.length).toBeGreaterThan(10);
     for (const file of combinedFiles) expect(statSync(file).size).toBeLessThanOrEqual(120);
     const combined = linesOf(combinedFiles);
     expect(combined.filter((line) => line.startsWith('out'))).toEqual(out);
     expect(combined.filter((line) => line.startsWith('err'))).toEqual(err);
-    expect(linesOf(rotationSet(join(dir, 'api-out.log')))).toEqual(out);
+    expect(linesOf(rotationSet(join(tempDir(), 'api-out.log')))).toEqual(out);
   });
 
   it('continues at the start of a flushed (truncated) combined log, without a needless rotation', async () => {
@@ -207,7 +197,7 @@ describe('rotation, flush and reopen of the combined log', () => {
     writer.attach('err', stderr);
     stdout.write(`${'a'.repeat(40)}\n`);
     stderr.write(`${'b'.repeat(40)}\n`);
-    const combined = join(dir, 'api.log');
+    const combined = join(tempDir(), 'api.log');
     await waitFor(() => existsSync(combined) && statSync(combined).size === 82, 3000, 'the first lines on disk');
     flushLogs([combined]);
     stdout.end(`${'c'.repeat(40)}\n`);
@@ -228,7 +218,7 @@ describe('rotation, flush and reopen of the combined log', () => {
     writer.attach('err', stderr);
     stdout.write('before out\n');
     stderr.write('before err\n');
-    const combined = join(dir, 'api.log');
+    const combined = join(tempDir(), 'api.log');
     await waitFor(() => existsSync(combined) && linesOf([combined]).length === 2, 3000, 'the first lines on disk');
     renameSync(combined, `${combined}.moved`);
     writer.reopen();
@@ -244,16 +234,7 @@ describe('rotation, flush and reopen of the combined log', () => {
 
 describe('backpressure of the combined log', () => {
   it.skipIf(process.platform === 'win32')('pauses both streams while a slow combined log catches up, and loses no line', async () => {
-    const fifo = join(dir, 'combined.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const reader = new Socket({ fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-    const received: Buffer[] = [];
-    reader.on('data', (chunk: Buffer) => {
-      received.push(chunk);
-      reader.pause();
-      setTimeout(() => reader.resume(), 3);
-    });
-    const readerEnded = new Promise((resolve) => reader.once('end', resolve));
+    const { path: fifo, received, ended: readerEnded } = slowFifoReader(tempDir(), 'combined.fifo');
 
     const writer = createProcessLogWriter(options({ paths: { out: null, err: null, combined: fifo } }));
     const total = 60_000;
