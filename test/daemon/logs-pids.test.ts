@@ -3,15 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProcessDescription } from '../../src/client/types.js';
-import { ensureDaemon } from '../../src/client/launch-daemon.js';
 import type { RpcConnection } from '../../src/client/connection.js';
 import { normalizeApp } from '../../src/config/validate.js';
 import type { AppConfig } from '../../src/config/types.js';
 import type { HomePaths } from '../../src/daemon/home.js';
 import { isProcessAlive, readPidFile } from '../../src/daemon/lock.js';
 import { PidFiles, pidFilePath } from '../../src/daemon/pid-files.js';
-import { cleanupHome, makeTempHome, tsxNodeArgs } from '../fixtures/daemon-harness.js';
-import { isRunning, makeTempDir, removeDir, waitFor } from '../process/helpers.js';
+import { makeTempDir, removeDir, waitFor } from '../process/helpers.js';
+import { daemonPerTest } from './policy-harness.js';
 
 describe('pidFilePath', () => {
   const base = { pidsDir: '/home/u/.arbor/pids', name: 'my api', pmId: 3, cwd: '/srv/app' };
@@ -75,11 +74,11 @@ describe('PidFiles', () => {
 });
 
 describe('the daemon with a combined log and pid files', () => {
-  const DAEMON_ENTRY = path.resolve('src/daemon/main.ts');
+  const daemons = daemonPerTest();
   let paths: HomePaths;
   let rpc: RpcConnection;
   let appDir: string;
-  const pids = new Set<number>();
+  let pids: Set<number>;
 
   function app(raw: Record<string, unknown>): AppConfig {
     return normalizeApp(raw, { index: 0 }, { baseDir: appDir, shellEnv: process.env }).app;
@@ -95,7 +94,8 @@ describe('the daemon with a combined log and pid files', () => {
   const linesIn = (file: string): string[] => (readText(file) ?? '').split('\n').filter((line) => line !== '');
 
   beforeEach(async () => {
-    paths = await makeTempHome();
+    const daemon = await daemons.start();
+    ({ paths, rpc, pids } = daemon);
     appDir = path.join(paths.home, 'app');
     fs.mkdirSync(appDir);
     // Twenty lines on each stream, alternating, then idle until stopped.
@@ -111,19 +111,7 @@ describe('the daemon with a combined log and pid files', () => {
         'setInterval(() => {}, 60_000);',
       ].join('\n'),
     );
-    const { connection } = await ensureDaemon(paths, { entry: DAEMON_ENTRY, nodeArgs: tsxNodeArgs(), timeoutMs: 15_000 });
-    rpc = connection;
   });
-
-  afterEach(async () => {
-    const daemon = readPidFile(paths);
-    await rpc.call('kill').catch(() => undefined);
-    await rpc.close();
-    if (daemon) await waitFor('the daemon to exit', () => !isProcessAlive(daemon), 10_000).catch(() => process.kill(daemon, 'SIGKILL'));
-    for (const pid of pids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    pids.clear();
-    await cleanupHome(paths);
-  }, 20_000);
 
   it('writes each stdout line to the out file and the combined log, each stderr line to the error file and the combined log', async () => {
     await rpc.call('start', { apps: [app({ name: 'talk', script: 'talk.js', log_file: 'logs/all.log', merge_logs: false })] });
