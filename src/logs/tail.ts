@@ -21,6 +21,25 @@ const NEWLINE = 0x0a;
 
 // The last n lines of a file, without their newlines; reads backwards in chunks, so only those lines' bytes are held. A missing file has none.
 export async function readLastLines(path: string, n: number, options: { chunkBytes?: number } = {}): Promise<string[]> {
+  return (await readTail(path, n, options)).lines;
+}
+
+/** The last lines of a file, and the byte offset they end at (where a follow must start so that no line falls between). */
+export interface Tail {
+  lines: string[];
+  end: number;
+}
+
+// readLastLines, also telling where the file ended when it was read (0 for a missing file).
+export async function readTail(path: string, n: number, options: { chunkBytes?: number } = {}): Promise<Tail> {
+  let end = 0;
+  const lines = await readLines(path, n, options, (size) => {
+    end = size;
+  });
+  return { lines, end };
+}
+
+async function readLines(path: string, n: number, options: { chunkBytes?: number }, onSize: (size: number) => void): Promise<string[]> {
   if (!(n >= 1)) return [];
   const chunkBytes = Math.max(1, options.chunkBytes ?? TAIL_CHUNK_BYTES);
   let fd: number;
@@ -32,6 +51,7 @@ export async function readLastLines(path: string, n: number, options: { chunkByt
   }
   try {
     const { size } = await fstatAsync(fd);
+    onSize(size);
     if (size === 0) return [];
     const last = Buffer.alloc(1);
     await readAt(fd, last, size - 1);
@@ -68,6 +88,8 @@ export async function readLastLines(path: string, n: number, options: { chunkByt
 export interface FollowOptions {
   /** Start at the current end (default true) or at the beginning. */
   fromEnd?: boolean;
+  /** Start at this byte offset instead (where a history read with readTail ended), so nothing written since is missed. */
+  from?: number;
   /** Poll interval in ms, the fallback when fs.watch misses or is unavailable (default 1000). */
   pollMs?: number;
   /** Read failures; default process.emitWarning. */
@@ -100,7 +122,8 @@ export function followFile(path: string, onData: (text: string) => void, options
     const fd = openSync(path, 'r');
     const info = fstatSync(fd);
     const fromEnd = options.fromEnd ?? true;
-    current = { fd, ino: info.ino, dev: info.dev, position: fromEnd ? info.size : 0, decoder: new StringDecoder('utf8') };
+    const position = options.from ?? (fromEnd ? info.size : 0);
+    current = { fd, ino: info.ino, dev: info.dev, position, decoder: new StringDecoder('utf8') };
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') report(asLogError(error, `could not open ${path}`));
   }

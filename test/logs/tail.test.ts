@@ -2,7 +2,7 @@ import { appendFileSync, closeSync, openSync, renameSync, writeFileSync, writeSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushLogs } from '../../src/logs/flush.js';
-import { followFile, readLastLines, type FollowHandle } from '../../src/logs/tail.js';
+import { followFile, readLastLines, readTail, type FollowHandle } from '../../src/logs/tail.js';
 import { makeTempDir, waitFor } from './helpers.js';
 
 let dir: string;
@@ -72,6 +72,18 @@ describe('followFile', () => {
     await waitFor(() => followed.text() === 'new 1\n', 2000, 'first append');
     appendFileSync(path, 'new 2\n');
     await waitFor(() => followed.text() === 'new 1\nnew 2\n', 2000, 'second append');
+  });
+
+  it('starts where a history read ended, so a line written in between is not lost', async () => {
+    const path = join(dir, 'history.log');
+    writeFileSync(path, 'one\ntwo\n');
+    const { lines, end } = await readTail(path, 1);
+    expect([lines, end]).toEqual([['two'], 8]);
+    appendFileSync(path, 'written while the history was printed\n');
+    let collected = '';
+    handles.push(followFile(path, (text) => { collected += text; }, { from: end, pollMs: 20 }));
+    appendFileSync(path, 'later\n');
+    await waitFor(() => collected === 'written while the history was printed\nlater\n', 2000, 'both lines');
   });
 
   it('starts at the beginning when asked', async () => {

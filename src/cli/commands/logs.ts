@@ -3,7 +3,7 @@
 // The daemon only says which files; the CLI reads and follows them itself, so following costs the daemon nothing.
 
 import { LineSplitter } from '../../logs/line-splitter.js';
-import { followFile, readLastLines, type FollowHandle } from '../../logs/tail.js';
+import { followFile, readTail, type FollowHandle } from '../../logs/tail.js';
 import type { LogsRequest } from '../request.js';
 import { withClient, type CommandContext } from './context.js';
 import { formatLogLine, historyHeader, labelWidth, logFilesToShow, type LineStyle, type ShownLogFile } from './log-lines.js';
@@ -40,13 +40,16 @@ export async function runLogs(request: LogsRequest, context: CommandContext): Pr
   };
   const headers = style.mode === 'prefixed' && !out.silent;
 
+  const historyEnds = new Map<string, number>();
   if (request.lines > 0) {
     if (headers) {
       const scope = request.target === undefined ? 'all' : request.target;
       out.data(out.palette.gray(`[TAILING] Tailing last ${request.lines} lines for [${scope}] process${request.target === undefined ? 'es' : ''} (change the value with --lines option)`));
     }
     for (const file of shown) {
-      const lines = await readLastLines(file.path, request.lines);
+      const { lines, end } = await readTail(file.path, request.lines);
+      // The follow starts where this read ended: a line written while the history is printed is not skipped.
+      historyEnds.set(file.path, end);
       if (headers) out.data(out.palette.gray(historyHeader(file, request.lines)));
       for (const line of lines) write(file, formatLogLine(line, file, style));
       if (headers && lines.length > 0) out.data('');
@@ -63,7 +66,7 @@ export async function runLogs(request: LogsRequest, context: CommandContext): Pr
           const at = Date.now();
           for (const line of splitter.push(text)) write(file, formatLogLine(line, file, style, at));
         },
-        { pollMs: FOLLOW_POLL_MS, onError: (error) => out.warn(error.message) },
+        { pollMs: FOLLOW_POLL_MS, onError: (error) => out.warn(error.message), ...(historyEnds.has(file.path) ? { from: historyEnds.get(file.path)! } : {}) },
       );
     });
     const removeInterrupt = context.onInterrupt(() => {
