@@ -18,9 +18,41 @@ export interface AppFlag {
   joins?: boolean;
 }
 
-// Collects `--watch [paths]`: bare gives true, each path is appended (PM2 collects repeats into an array).
+// Collects `--filter-env [prefix]`: bare gives true, each value is appended (PM2 collects repeats into an array).
 function collectPaths(value: string, previous: unknown): string[] {
   return Array.isArray(previous) ? [...(previous as string[]), value] : [value];
+}
+
+// Splits a comma list, keeping the commas inside a glob's braces: 'src,lib/*.{js,ts}' is two paths.
+function splitCommas(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '{') depth += 1;
+    else if (text[i] === '}') depth = Math.max(0, depth - 1);
+    else if (text[i] === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((part) => part.trim()).filter((part) => part !== '');
+}
+
+// Collects `--watch [paths]`: bare gives true; each value is a comma list of paths, repeats are appended (as PM2).
+function collectWatchPaths(value: string, previous: unknown): string[] {
+  return [...(Array.isArray(previous) ? (previous as string[]) : []), ...splitCommas(value)];
+}
+
+// Collects `--ignore-watch`: repeats join into one string of words, which the config layer splits as PM2 does.
+function collectWords(value: string, previous: unknown): string {
+  return typeof previous === 'string' ? `${previous} ${value}` : value;
+}
+
+// PM2's `--watch-delay`: a bare number is seconds ('4'), anything else a duration ('4000ms', '2s') for the config layer.
+function watchDelay(value: unknown): unknown {
+  return typeof value === 'string' && /^\d+(?:\.\d+)?$/.test(value.trim()) ? Math.round(Number(value) * 1000) : value;
 }
 
 // Turns `--stop-exit-codes 0 3` into [0, 3]: exit codes are whole numbers from 0 to 255.
@@ -95,9 +127,24 @@ export const APP_FLAGS: readonly AppFlag[] = [
     description: 'reload the app above this RSS (bytes, or with K, M, G)',
     key: 'max_memory_restart',
   },
-  { flags: '--watch [paths]', description: 'restart on file changes (in the app folder or these paths)', key: 'watch', collect: collectPaths },
-  { flags: '--ignore-watch <paths>', description: 'paths or patterns not to watch', key: 'ignore_watch' },
-  { flags: '--watch-delay <ms>', description: 'wait after a change before restarting', key: 'watch_delay' },
+  {
+    flags: '--watch [paths]',
+    description: 'restart on file changes: in the app folder, or in these paths and globs (a,b)',
+    key: 'watch',
+    collect: collectWatchPaths,
+  },
+  {
+    flags: '--ignore-watch <globs>',
+    description: "paths or globs not to watch, separated by spaces (default: dotfiles and node_modules)",
+    key: 'ignore_watch',
+    collect: collectWords,
+  },
+  {
+    flags: '--watch-delay <delay>',
+    description: 'wait after a change before restarting: seconds (4) or a duration (4000ms)',
+    key: 'watch_delay',
+    toValue: watchDelay,
+  },
   { flags: '--wait-ready', description: "online only after the app sends 'ready'", key: 'wait_ready' },
   { flags: '--listen-timeout <ms>', description: "count the app online after this long without 'ready'", key: 'listen_timeout' },
   { flags: '-c, --cron-restart <pattern>', description: 'restart on a cron schedule', key: 'cron_restart' },

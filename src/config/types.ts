@@ -8,6 +8,9 @@ export type ExecMode = 'fork_mode' | 'cluster_mode';
 /** How log lines are written: as the app printed them, or one JSON object per line. */
 export type LogType = 'raw' | 'json';
 
+/** One ignore_watch entry: a glob or path, or a RegExp carried as its source and flags (RPC is JSON). */
+export type WatchIgnore = string | { regex: string; flags: string };
+
 /** One app, validated, every default filled; keys and meanings follow PM2 (they are echoed in `jlist`'s pm2_env). */
 export interface AppConfig {
   name: string;
@@ -66,7 +69,8 @@ export interface AppConfig {
   pid_file: string | undefined;
   /** false, true (watch `cwd`), or paths relative to `cwd`. */
   watch: boolean | string[];
-  ignore_watch: string[];
+  /** Globs and paths (relative to `cwd`) not to watch, and RegExps from JS files as source and flags. */
+  ignore_watch: WatchIgnore[];
   /** ms between a change and the restart. */
   watch_delay: number;
   /** Passed through to the file watcher. */

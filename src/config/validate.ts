@@ -8,6 +8,7 @@ import { filterShellEnv, mergeEnv, type EnvLayer } from './env.js';
 import { ENV_SECTION_PATTERN, resolveAppKey, suggestAppKey } from './keys.js';
 import { resolveFrom, resolveLogPath, resolveScript } from './paths.js';
 import type { AppConfig, ExecMode } from './types.js';
+import { checkWatchOptions, parseIgnoreWatch } from './watch-values.js';
 import {
   isPlainObject,
   parseBoolean,
@@ -136,6 +137,9 @@ export function normalizeAppDetailed(raw: unknown, where: AppSource, options: No
   ];
 
   const maxMemory = read('max_memory_restart', (v) => parseSize(v, 0));
+  const ignoreWatch = read('ignore_watch', parseIgnoreWatch);
+  const watchOptions = checkWatchOptions(read('watch_options', parseObject), describeLocation(at));
+  if (watchOptions.error) throw badValue(at, watchOptions.error.field, watchOptions.error.value, watchOptions.error.allowed);
   const app: AppConfig = {
     name,
     script: resolvedScript,
@@ -170,9 +174,10 @@ export function normalizeAppDetailed(raw: unknown, where: AppSource, options: No
     log_retain: read('log_retain', (v) => parseInteger(v, 1)) ?? 5,
     pid_file: logPath('pid_file'),
     watch: read('watch', parseWatch) ?? false,
-    ignore_watch: read('ignore_watch', parseStringList) ?? [],
+    // As in PM2, watch_options.ignored replaces ignore_watch.
+    ignore_watch: watchOptions.ignored ?? ignoreWatch ?? [],
     watch_delay: read('watch_delay', (v) => parseDuration(v)) ?? 0,
-    watch_options: read('watch_options', parseObject),
+    watch_options: watchOptions.options,
     wait_ready: read('wait_ready', parseBoolean) ?? false,
     listen_timeout: read('listen_timeout', (v) => parseDuration(v)) ?? 3000,
     increment_var: read('increment_var', parseVarName),
@@ -184,7 +189,7 @@ export function normalizeAppDetailed(raw: unknown, where: AppSource, options: No
   const killSignal = read('kill_signal', parseSignal);
   if (killSignal !== undefined) app.kill_signal = killSignal;
 
-  const result: DetailedNormalized = { app, warnings: keyWarnings(keys, at) };
+  const result: DetailedNormalized = { app, warnings: [...keyWarnings(keys, at), ...watchOptions.warnings] };
   if (envSelection.missing !== undefined) result.missingEnvWarning = envSelection.missing;
   return result;
 }
@@ -332,7 +337,7 @@ function parseScript(value: unknown): Parsed<string> {
   return parseNonEmptyString(value).ok ? { ok: true, value: value as string } : { ok: false, allowed: SCRIPT_ALLOWED };
 }
 
-// An object passed through untouched (watch_options).
+// An object (watch_options, then checked key by key in watch-values.ts).
 function parseObject(value: unknown): Parsed<Record<string, unknown>> {
   return isPlainObject(value) ? { ok: true, value } : { ok: false, allowed: 'an object' };
 }

@@ -60,7 +60,13 @@ export class Manager {
     this.#rotation = new RotationWatcher([], { onError: (error) => hooks.log.warn({ err: error.message }, 'log rotation failed') });
     this.#pidFiles = new PidFiles((error, path, action) => hooks.log.warn({ err: error.message, path }, `could not ${action} a pid file`));
     // The restart policies see the table and restart through restartForPolicy, like any policy.
-    const policyHost = { log: hooks.log, entries: () => this.entries(), live: (entry: ProcEntry) => this.#liveState(entry), restart: (pmId: number, reason: string) => this.restartForPolicy(pmId, reason) };
+    const policyHost = {
+      log: hooks.log,
+      home: paths.home,
+      entries: () => this.entries(),
+      live: (entry: ProcEntry) => this.#liveState(entry),
+      restart: (pmId: number, reason: string) => this.restartForPolicy(pmId, reason),
+    };
     this.#memoryGuard = new MemoryGuard(policyHost);
     this.#cronRestarts = new CronRestarts(policyHost);
     this.#watchRestarts = new WatchRestarts(policyHost);
