@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 
 import { normalizeApp, type NormalizeOptions } from '../../src/config/validate.js';
-import { ArborError, isArborError } from '../../src/errors.js';
+import { configError } from './helpers.js';
 
 const FILE = '/srv/app/ecosystem.config.js';
 const BASE: NormalizeOptions = { baseDir: '/srv/app', shellEnv: { HOME: '/home/me' }, cpuCount: 4 };
@@ -11,15 +11,6 @@ function normalize(raw: unknown, options: Partial<NormalizeOptions> = {}, index 
   return normalizeApp(raw, { file: FILE, index }, { ...BASE, ...options });
 }
 
-function configError(fn: () => unknown): ArborError {
-  try {
-    fn();
-  } catch (error) {
-    if (isArborError(error, 'E_CONFIG')) return error;
-    throw error;
-  }
-  throw new Error('expected an E_CONFIG error');
-}
 
 describe('normalizeApp defaults', () => {
   it('fills every PM2 default for a script-only app', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEcosystem } from '../../src/config/load.js';
 import { normalizeApp } from '../../src/config/validate.js';
 import { checkWatchOptions, parseIgnoreWatch } from '../../src/config/watch-values.js';
-import { ArborError, isArborError } from '../../src/errors.js';
+import { configError } from './helpers.js';
 
 const FILE = '/srv/app/ecosystem.config.js';
 
@@ -15,15 +15,6 @@ function normalize(raw: Record<string, unknown>) {
   return normalizeApp({ name: 'api', script: 'a.js', ...raw }, { file: FILE, index: 1 }, { baseDir: '/srv/app', shellEnv: {}, cpuCount: 2 });
 }
 
-function configError(fn: () => unknown): ArborError {
-  try {
-    fn();
-  } catch (error) {
-    if (isArborError(error, 'E_CONFIG')) return error;
-    throw error;
-  }
-  throw new Error('expected an E_CONFIG error');
-}
 
 describe('parseIgnoreWatch', () => {
   it('takes an array of globs, a string of words, and RegExps (as source and flags, without g and y)', () => {
