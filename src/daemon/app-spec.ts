@@ -64,6 +64,20 @@ export function isNodeApp(app: AppConfig): boolean {
   return !/\s/.test(app.script) && interpreterForScript(app.script) === 'node';
 }
 
+// What an app asks for that needs an IPC channel it will not get (not a Node app), and what happens instead: one
+// warning per key, for the daemon to log when the app starts.
+export function ipcFallbackWarnings(app: AppConfig): string[] {
+  if (isNodeApp(app)) return [];
+  const warnings: string[] = [];
+  if (app.wait_ready) {
+    warnings.push(`app "${app.name}": wait_ready needs process.send('ready') from a Node app; it counts as online after listen_timeout (${app.listen_timeout || 3000} ms) instead`);
+  }
+  if (app.shutdown_with_message) {
+    warnings.push(`app "${app.name}": shutdown_with_message needs an IPC channel (Node apps only); it is stopped with ${app.kill_signal ?? 'SIGINT'} instead`);
+  }
+  return warnings;
+}
+
 // The worker options of one instance; `outputs` overrides the log targets (pipes for --time / json logs).
 export function workerOptions(
   app: AppConfig,
@@ -91,9 +105,9 @@ export function workerOptions(
     stdout: outputs?.stdout ?? plan.logs.out ?? 'ignore',
     stderr: outputs?.stderr ?? plan.logs.err ?? 'ignore',
     ...(ipc && isNodeApp(app) ? { ipc } : {}),
-    // PM2's wait_ready: online on process.send('ready'), or after listen_timeout. Only Node apps can send it, so for
-    // the others it is the timeout alone, as under PM2.
-    ...(app.wait_ready ? { ready: { message: 'ready', timeoutMs: app.listen_timeout } } : {}),
+    // PM2's wait_ready: online on process.send('ready'), or after `listen_timeout || 3000`. Only Node apps get a
+    // channel to send it on, so for the others it is the timeout alone (see ipcFallbackWarnings).
+    ...(app.wait_ready ? { ready: { message: isNodeApp(app) ? 'ready' : null, timeoutMs: app.listen_timeout || 3000 } } : {}),
     // PM2's shutdown_with_message: 'shutdown' over IPC instead of the kill signal (Node apps; the others get the signal).
     ...(app.shutdown_with_message && isNodeApp(app) ? { shutdownMessage: 'shutdown' } : {}),
     // PM2's treekill: false signals only the main process and lets its children live on.

@@ -12,7 +12,7 @@ import { supervisor, worker } from '../spec/builders.js';
 import type { ChildDraft, OutputTarget } from '../spec/types.js';
 import type { TreeEvent } from '../supervisor/events.js';
 import { start, type Tree } from '../tree.js';
-import { instanceLogs, workerOptions } from './app-spec.js';
+import { instanceLogs, ipcFallbackWarnings, workerOptions } from './app-spec.js';
 import { describeEntry, restartTime, type LiveState } from './describe.js';
 import { PidFiles, pidFilePath } from './pid-files.js';
 import { clearDump, readDump, writeDump, type DumpEntry } from './dump.js';
@@ -131,6 +131,7 @@ export class Manager {
   #appDraft(app: AppConfig, parentPath: string, created: ProcEntry[]): ChildDraft {
     const id = this.#freeSupervisorId(app.name, parentPath);
     const path = `${parentPath}/${id}`;
+    for (const warning of ipcFallbackWarnings(app)) this.#hooks.log.warn({ name: app.name }, warning);
     const workers: ChildDraft[] = [];
     for (let instance = 0; instance < app.instances; instance += 1) {
       const entry = this.#newEntry(app, instance, path);

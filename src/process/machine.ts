@@ -59,7 +59,10 @@ export const processMachine = setup({
     spawnedInlineNotReady: ({ context }) => context.inlinePid !== null && context.spec.ready !== null,
     currentRunNotReady: ({ context, event }) => 'incarnation' in event && event.incarnation === context.incarnation && context.spec.ready !== null,
     isReadyMessage: ({ context, event }) =>
-      event.type === 'os.message' && event.incarnation === context.incarnation && event.data === context.spec.ready?.message,
+      event.type === 'os.message' &&
+      event.incarnation === context.incarnation &&
+      context.spec.ready?.message != null &&
+      event.data === context.spec.ready.message,
     shutdownIsTimed: ({ context }) => typeof context.spec.shutdown === 'number',
   },
   actions: {
@@ -82,7 +85,7 @@ export const processMachine = setup({
           stdout: spec.stdout,
           stderr: spec.stderr,
           ipc: spec.ipc,
-          messages: spec.ready !== null || spec.shutdownMessage !== null,
+          messages: (spec.ready !== null && spec.ready.message !== null) || spec.shutdownMessage !== null,
           killTree: spec.killTree,
         },
         {

@@ -83,7 +83,9 @@ export interface WorkerOptions extends LaunchOptions {
   /**
    * Readiness (PM2's wait_ready): the worker's start completes, and it is `online`, when the process sends `message`
    * over IPC (`process.send('ready')`), or after `timeoutMs` (default 3000, PM2's listen_timeout) if it never does.
-   * Until then it is `launching`, and an ordered start waits before the next child. Opens an IPC channel.
+   * Until then it is `launching`, and an ordered start waits before the next child. A message opens an IPC channel;
+   * `message: null` waits for the timeout alone (for programs that cannot send one). Further probes (HTTP, TCP, exec)
+   * belong here too: each another way for the start to complete before the timeout.
    */
   ready?: Partial<ReadinessPolicy>;
   /** Stops the worker by sending this message over IPC instead of the kill signal (PM2's shutdown_with_message: 'shutdown'). */
@@ -97,8 +99,8 @@ export interface WorkerOptions extends LaunchOptions {
 
 /** When a started worker counts as ready. */
 export interface ReadinessPolicy {
-  /** The IPC message that says "ready" (PM2: 'ready'). */
-  message: string;
+  /** The IPC message that says "ready" (PM2: 'ready'); null: no message is awaited, the timeout alone decides. */
+  message: string | null;
   /** How long to wait for it before counting the worker as ready anyway, as PM2 does (ms). */
   timeoutMs: number;
 }

@@ -125,7 +125,9 @@ function readiness(value: unknown, where: string): ReadinessPolicy | null {
   if (value === undefined) return null;
   if (typeof value !== 'object' || value === null) return fail('E_INVALID_SPEC', where, 'ready', value, '{ message?, timeoutMs? }');
   const { message = DEFAULTS.readyMessage, timeoutMs = DEFAULTS.readyTimeoutMs } = value as Partial<ReadinessPolicy>;
-  if (typeof message !== 'string' || message === '') return fail('E_INVALID_SPEC', where, 'ready.message', message, 'a non-empty string');
+  if (message !== null && (typeof message !== 'string' || message === '')) {
+    return fail('E_INVALID_SPEC', where, 'ready.message', message, 'a non-empty string, or null for the timeout alone');
+  }
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
     return fail('E_INVALID_SPEC', where, 'ready.timeoutMs', timeoutMs, 'a number of milliseconds >= 0');
   }

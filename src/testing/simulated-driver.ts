@@ -13,8 +13,10 @@ export interface SimulatedRun {
   exit?: ExitStatus;
   /** How long it takes to exit after the graceful kill signal; Infinity ignores it (only SIGKILL ends it). Default 0. */
   stopDelayMs?: number;
-  /** Sends 'ready' over IPC this many ms after starting (default: never), for workers with readiness. */
+  /** Sends `readyMessage` over IPC this many ms after starting (default: never), for workers with readiness. */
   readyAfterMs?: number;
+  /** What it sends at `readyAfterMs` (default 'ready', PM2's message). Nothing is sent when the worker has no channel. */
+  readyMessage?: unknown;
   /** How long it takes to exit after a shutdown message (the worker's shutdownMessage); default: it ignores the message. */
   shutdownDelayMs?: number;
 }
@@ -113,11 +115,14 @@ export class SimulatedDriver implements Driver {
       proc.readyTimer = this.#clock.setTimeout(() => {
         proc.readyTimer = null;
         if (!proc.alive) return;
-        this.#record({ type: 'message_out', id, pid: proc.pid, message: 'ready', at: this.#clock.now() });
-        listener.message?.('ready');
+        const message = run.readyMessage ?? 'ready';
+        this.#record({ type: 'message_out', id, pid: proc.pid, message, at: this.#clock.now() });
+        listener.message?.(message);
       }, run.readyAfterMs);
     }
-    return { signalGroup: (signal) => this.#signal(proc, signal), send: (message) => this.#receive(proc, message) };
+    // As with a real process, messages go nowhere without a channel.
+    const hasChannel = request.messages === true || Boolean(request.ipc);
+    return { signalGroup: (signal) => this.#signal(proc, signal), send: (message) => hasChannel && this.#receive(proc, message) };
   }
 
   // A message to the process: recorded; with shutdownDelayMs set, the process exits that long after (a shutdown message).

@@ -85,6 +85,36 @@ describe('readiness', () => {
     await tree.stop();
   });
 
+  it('makes a rest_for_one restart wait too: the later children start again only once the restarted one is ready', async () => {
+    const { clock, driver, options } = setup();
+    driver.script('db', { readyAfterMs: 500 }, { readyAfterMs: 800 });
+    const starting = start(
+      supervisor({ id: 'root', strategy: 'rest_for_one', intensity: 5, period: 60 }, [
+        worker({ id: 'db', command: 'simulated', ready: { timeoutMs: 5000 } }),
+        worker({ id: 'api', command: 'simulated' }),
+      ]),
+      options,
+    );
+    await settle();
+    clock.advance(500);
+    const tree = await starting;
+    clock.advance(1000);
+    driver.crash('db');
+    expect(tree.children().map((child) => child.status)).toEqual(['launching', 'stopped']);
+    clock.advance(799);
+    expect(driver.running()).toEqual(['db']);
+    clock.advance(1);
+    expect(tree.children().map((child) => child.status)).toEqual(['online', 'online']);
+    const spawns = driver.records.filter((record) => record.type === 'spawn').map((record) => [record.id, record.at]);
+    expect(spawns).toEqual([
+      ['db', 0],
+      ['api', 500],
+      ['db', 1500],
+      ['api', 2300],
+    ]);
+    await tree.stop();
+  });
+
   it('treats an exit before ready as a crash of a fresh process: restarted by policy, then ready', async () => {
     const { clock, driver, events, options } = setup();
     driver.script('flaky', { exitAfterMs: 100 }, { readyAfterMs: 50 });

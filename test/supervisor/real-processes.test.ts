@@ -71,25 +71,6 @@ describe('real processes under a supervisor', () => {
     await waitFor('the grandchild to die', () => !isRunning(grandchild), 3000);
   });
 
-  it('with killTree off (PM2 treekill: false), stops only the main process and leaves its children running', async () => {
-    const dir = tempDir();
-    const pidFile = path.join(dir, 'grandchild.pid');
-    const tree = await run(
-      supervisor({ id: 'root' }, [worker({ id: 'parent', script: fixture('spawn-grandchild.sh'), args: [pidFile], killTree: false, ...quiet })]),
-    );
-    const parent = tree.children()[0]!.pid!;
-    const grandchild = Number(await waitFor('the grandchild pid', () => readIfPresent(pidFile)));
-    try {
-      await tree.stop();
-      expect(isRunning(parent)).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(isRunning(grandchild), 'the grandchild outlives its parent').toBe(true);
-    } finally {
-      if (isRunning(grandchild)) process.kill(grandchild, 'SIGKILL');
-    }
-    await waitFor('the grandchild to be gone', () => !isRunning(grandchild), 3000);
-  });
-
   it('takes a grandchild down when its parent crashes, before the restart', async () => {
     const dir = tempDir();
     const pidFile = path.join(dir, 'grandchild.pid');
