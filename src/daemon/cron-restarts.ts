@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { CRON_OPTIONS } from '../config/values.js';
 import type { ProcEntry } from './entry.js';
+import { planPerApp } from './per-app-plan.js';
 
 type Croner = typeof import('croner');
 type CronJob = InstanceType<Croner['Cron']>;
@@ -35,10 +36,8 @@ export function cronSchedules(entries: readonly ProcEntry[]): Map<string, CronSc
 
 // The changes from the running jobs (app -> pattern) to the wanted schedules; an unchanged pattern keeps its job.
 export function planCronJobs(running: ReadonlyMap<string, string>, wanted: ReadonlyMap<string, CronSchedule>): CronPlan {
-  const plan: CronPlan = { stop: [], start: [] };
-  for (const [app, pattern] of running) if (wanted.get(app)?.pattern !== pattern) plan.stop.push(app);
-  for (const [app, schedule] of wanted) if (running.get(app) !== schedule.pattern) plan.start.push(schedule);
-  return plan;
+  const { remove, add } = planPerApp(running, wanted, (pattern, schedule) => pattern === schedule.pattern);
+  return { stop: remove, start: add };
 }
 
 /** What the cron jobs need from the daemon. */

@@ -9,6 +9,14 @@ export interface LiveState {
   pid: number | null;
 }
 
+/** Every instance runs as its own process until cluster mode lands: the mode that actually runs. */
+export const RUNNING_EXEC_MODE = 'fork_mode';
+
+// PM2's monit: the last CPU/memory sample of an online process, zeros otherwise.
+export function monitOf(live: LiveState, usage: { memory: number; cpu: number } | undefined): { memory: number; cpu: number } {
+  return live.status === 'online' && usage ? { memory: usage.memory, cpu: usage.cpu } : { memory: 0, cpu: 0 };
+}
+
 // PM2's restart_time: every start after the first, automatic or manual, since the last reset.
 export function restartTime(entry: ProcEntry): number {
   return Math.max(0, entry.starts - 1 - entry.restartBase);
@@ -27,8 +35,7 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     unstable_restarts: entry.unstableRestarts,
     pm_uptime: entry.pmUptime,
     created_at: entry.createdAt,
-    // Every instance runs as its own process until cluster mode lands: report the mode that actually runs.
-    exec_mode: 'fork_mode',
+    exec_mode: RUNNING_EXEC_MODE,
     instances: app.instances,
     exec_interpreter: app.interpreter ?? (/\s/.test(app.script) ? 'sh' : interpreterForScript(app.script)),
     pm_exec_path: app.script,
@@ -62,12 +69,11 @@ export function describeEntry(entry: ProcEntry, live: LiveState, usage: { memory
     ...(app.log_date_format !== undefined ? { log_date_format: app.log_date_format } : {}),
     arbor: { supervisor: entry.supervisorPath, ...(entry.lastExit ? { last_exit: entry.lastExit } : {}) },
   };
-  const online = live.status === 'online';
   return {
     pid: live.pid ?? 0,
     name: entry.name,
     pm_id: entry.pmId,
-    monit: online && usage ? usage : { memory: 0, cpu: 0 },
+    monit: monitOf(live, usage),
     pm2_env: pm2Env,
   };
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ProcessStatus } from '../client/types.js';
 import type { WatchIgnore } from '../config/types.js';
 import type { ProcEntry } from './entry.js';
+import { planPerApp } from './per-app-plan.js';
 
 type Picomatch = typeof import('picomatch');
 
@@ -110,11 +111,8 @@ export interface WatchPlan {
 
 // The changes from the running watchers (app -> the spec they run) to the wanted ones; an unchanged spec keeps its watcher.
 export function planWatchers(running: ReadonlyMap<string, WatchSpec>, wanted: ReadonlyMap<string, WatchSpec>): WatchPlan {
-  const same = (a: WatchSpec | undefined, b: WatchSpec | undefined): boolean => a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
-  const plan: WatchPlan = { close: [], open: [] };
-  for (const [app, spec] of running) if (!same(spec, wanted.get(app))) plan.close.push(app);
-  for (const [app, spec] of wanted) if (!same(running.get(app), spec)) plan.open.push(spec);
-  return plan;
+  const { remove, add } = planPerApp(running, wanted, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+  return { close: remove, open: add };
 }
 
 // The folders that hold a path, innermost first, up to (not including) the root.
