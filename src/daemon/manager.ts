@@ -529,9 +529,10 @@ export class Manager {
   // Tells every per-app watcher (log rotation, and the policies below) that apps were added, removed or re-configured.
   #entriesChanged(): void {
     this.#watchRotation();
-    this.#memoryGuard.sync(this.entries());
-    this.#cronRestarts.sync(this.entries());
-    this.#watchRestarts.sync(this.entries());
+    const entries = this.entries();
+    this.#memoryGuard.sync(entries);
+    this.#cronRestarts.sync(entries);
+    this.#watchRestarts.sync(entries);
   }
 
   #watchRotation(): void {
