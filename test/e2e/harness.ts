@@ -14,7 +14,7 @@ import { isRunning } from '../process/helpers.js';
 /** The repository root (where package.json, bin/ and dist/ are). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The `arbor` command as installed: bin/arbor.js loads the bundled dist/cli.cjs. */
+/** The `arbor` command as installed: bin/arbor.js loads the bundled dist/cli-quick.cjs, which loads dist/cli.cjs. */
 export const ARBOR_BIN = join(REPO_ROOT, 'bin', 'arbor.js');
 
 /** The version package.json declares (what `arbor --version` must print). */
@@ -23,7 +23,7 @@ export const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** The build outputs the CLI runs: the bundled CLI and the bundled daemon it launches. */
-const BUILT = [join(REPO_ROOT, 'dist', 'cli.cjs'), join(REPO_ROOT, 'dist', 'daemon.js')];
+const BUILT = [join(REPO_ROOT, 'dist', 'cli-quick.cjs'), join(REPO_ROOT, 'dist', 'cli.cjs'), join(REPO_ROOT, 'dist', 'daemon.js')];
 
 /** The sources the bundles are made from. */
 const SOURCES = [join(REPO_ROOT, 'src'), join(REPO_ROOT, 'strategies'), join(REPO_ROOT, 'scripts', 'build-cli.mjs')];

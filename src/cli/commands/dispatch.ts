@@ -1,59 +1,22 @@
 // Runs one command line: parse, pick the command's module (imported only then, so `ls` loads little), report failures.
 
-import { EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
-import { shouldColor } from '../format/colors.js';
-import { createOutput, describeFailure, type Output, type TextStream } from '../output.js';
+import { EXIT_USAGE } from '../exit-codes.js';
 import type { CliRequest } from '../request.js';
-import type { ArborClient } from '../../client/client.js';
 import type { CommandContext } from './context.js';
 import { fastRequest } from './fast-request.js';
+import { runQuickCommand } from './quick.js';
+import { runReported, type CliIo } from './session.js';
 
-/** The outside world a command line runs in; main.ts passes the real process's. */
-export interface CliIo {
-  stdout: TextStream;
-  stderr: TextStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  readStdin(): Promise<string>;
-  onInterrupt(handler: () => void): () => void;
-  /** How to reach the daemon (default: the programmatic client's connect with `env`). */
-  connect?: (options: { autoStart?: boolean }) => Promise<ArborClient>;
-}
+export type { CliIo } from './session.js';
 
 // Parses argv (the words after `arbor`) and runs the command; resolves to the exit status, never rejects.
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let out = outputFor(io, { noColor: false, silent: false });
-  try {
-    // commander is loaded only for lines the fast path does not know (see fast-request.ts).
-    const request = fastRequest(argv) ?? (await import('../parse.js')).parseCommandLine(argv, { helpWidth: io.stdout.columns ?? 80 });
-    out = outputFor(io, request);
-    return await dispatch(request, contextFor(io, out));
-  } catch (error) {
-    const failure = describeFailure(error);
-    out.error(failure.line);
-    if (failure.stack !== undefined) out.rawError(`${failure.stack}\n`);
-    return exitCodeFor(error);
-  }
-}
-
-function outputFor(io: CliIo, flags: { noColor: boolean; silent: boolean }): Output {
-  return createOutput({
-    stdout: io.stdout,
-    stderr: io.stderr,
-    color: shouldColor({ noColorFlag: flags.noColor, env: io.env, isTTY: io.stdout.isTTY === true }),
-    errorColor: shouldColor({ noColorFlag: flags.noColor, env: io.env, isTTY: io.stderr.isTTY === true }),
-    silent: flags.silent,
-  });
-}
-
-function contextFor(io: CliIo, out: Output): CommandContext {
-  const connect =
-    io.connect ??
-    (async (options: { autoStart?: boolean }) => {
-      const client = await import('../../client/client.js');
-      return client.connect({ env: io.env, ...options });
-    });
-  return { out, env: io.env, cwd: io.cwd, readStdin: io.readStdin, onInterrupt: io.onInterrupt, connect: (options = {}) => connect(options) };
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // commander is loaded only for lines the fast path does not know (see fast-request.ts).
+  return runReported(
+    io,
+    async (): Promise<CliRequest> => fastRequest(argv) ?? (await import('../parse.js')).parseCommandLine(argv, { helpWidth: io.stdout.columns ?? 80 }),
+    dispatch,
+  );
 }
 
 // Hands the request to its command module.
@@ -68,7 +31,9 @@ async function dispatch(request: CliRequest, context: CommandContext): Promise<n
       return 0;
     case 'list':
     case 'jlist':
-      return (await import('./list.js')).runList({ ...request, command: request.command }, context);
+    case 'ping':
+    case 'kill':
+      return runQuickCommand({ ...request, command: request.command }, context);
     case 'prettylist':
       return (await import('./inspect.js')).runPrettyList(request, context);
     case 'describe':
@@ -91,10 +56,6 @@ async function dispatch(request: CliRequest, context: CommandContext): Promise<n
       return (await import('./start-or.js')).runStartOr(request, context);
     case 'logs':
       return (await import('./logs.js')).runLogs(request, context);
-    case 'ping':
-      return (await import('./daemon.js')).runPing(request, context);
-    case 'kill':
-      return (await import('./daemon.js')).runKill(request, context);
     case 'save':
       return (await import('./dump.js')).runSave(request, context);
     case 'resurrect':
