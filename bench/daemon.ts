@@ -2,7 +2,8 @@
 // PM2 in the same run (A, B, A, B, order alternating), medians of several runs with min-max, one table with ratios
 // (arbor / pm2) and the issue's aims. Every home is a fresh temp dir; both daemons are killed after each scenario and
 // nothing is left running (checked at the end through an environment marker every started process inherits).
-// Needs the build (npm run build): it runs the bundled CLI and daemon, as users do.
+// Needs the build (npm run build): it runs the bundled CLI and daemon, as users do. The respawn scenario also reads
+// both daemons' wait4 and clone calls with `perf trace` (Debian's linux-perf) when it is installed; without it that row is n/a.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

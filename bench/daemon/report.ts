@@ -120,14 +120,27 @@ export function resultRows(results: Results): Row[] {
     }
   }
   if (respawn) {
+    if (respawn.traced) {
+      const reaction = ratioOf(respawn.reactionMs.arbor, respawn.reactionMs.pm2);
+      rows.push({
+        scenario: `4. exit -> respawn call: the daemon's wait4 reaping the app -> its next fork (perf trace; median of ${respawn.restarts} per run)`,
+        arbor: `${formatSpread(spreadOf(respawn.reactionMs.arbor), msFine)} (the fork call itself ${formatSpread(spreadOf(respawn.forkMs.arbor), msFine)})`,
+        pm2: `${formatSpread(spreadOf(respawn.reactionMs.pm2), msFine)} (fork ${formatSpread(spreadOf(respawn.forkMs.pm2), msFine)})`,
+        ratio: formatRatio(reaction),
+        aim: '< 5 ms',
+        met: verdict(spreadOf(respawn.reactionMs.arbor).median, (value) => value < 5),
+      });
+    } else {
+      rows.push({ scenario: '4. exit -> respawn call (perf trace)', arbor: 'n/a: perf trace is not available here', pm2: 'n/a', ratio: 'n/a', aim: '< 5 ms', met: '-' });
+    }
     const daemon = spreadOf(respawn.daemonMs);
     rows.push({
-      scenario: `4. exit -> respawn, daemon side (arbor log, ms resolution; median of ${respawn.restarts} per run)`,
+      scenario: `4. exit -> respawned, daemon side (arbor log, ms resolution, includes the fork and the child's exec; median of ${respawn.restarts} per run)`,
       arbor: `${formatSpread(daemon, msFine)}, of which exit -> decision ${formatSpread(spreadOf(respawn.decideMs), msFine)}`,
       pm2: 'n/a (no such log)',
       ratio: 'n/a',
-      aim: '< 5 ms',
-      met: verdict(daemon.median, (value) => value < 5),
+      aim: '-',
+      met: '-',
     });
     const outside = [
       ['4. exit -> next process spawned (its timeOrigin)', respawn.spawnMs],

@@ -3,11 +3,14 @@
 //   spawn:   its exit line -> the next process's start (performance.timeOrigin, set as Node's process begins);
 //   running: its exit line -> the next script's first line (includes Node's boot).
 // For arbor also the daemon-side figure: the 'exited' -> next 'started' entries of its pino log (ms resolution).
+// And for both daemons, where perf is installed, the reaction seen from the kernel (syscall-trace.ts): the wait4
+// that reaped the exited app -> the clone call that respawned it, in microseconds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from './command.js';
 import { flappingApp } from './apps.js';
 import { median } from './stats.js';
+import { respawnsFromTrace, startSyscallTrace } from './syscall-trace.js';
 import type { Sandbox } from './sandbox.js';
 import { createTool, startDaemon, type Tool, type ToolName } from './tools.js';
 
@@ -18,6 +21,11 @@ export interface RespawnResult {
   /** arbor only, from its log: exit -> next start, and exit -> restart decision. */
   daemonMs: number[];
   decideMs: number[];
+  /** Both daemons, from perf trace: the reap of the exited app -> the respawn's clone call, and that clone call. */
+  reactionMs: Record<ToolName, number[]>;
+  forkMs: Record<ToolName, number[]>;
+  /** False when perf trace is not available here (the two figures above are then empty). */
+  traced: boolean;
   /** Restarts measured per run. */
   restarts: number;
 }
@@ -79,13 +87,25 @@ export function daemonRespawnsFromLog(text: string, supervisor: string): LoggedR
 // `runs` runs, arbor and PM2 in turn (order alternating), each letting a fresh flapping app restart `restarts` times.
 export async function benchRespawn(sandbox: Sandbox, options: { runs: number; restarts: number }): Promise<RespawnResult> {
   const tools: Tool[] = [createTool('arbor', sandbox, 'respawn'), createTool('pm2', sandbox, 'respawn')];
-  const result: RespawnResult = { spawnMs: { arbor: [], pm2: [] }, runningMs: { arbor: [], pm2: [] }, daemonMs: [], decideMs: [], restarts: options.restarts };
+  const result: RespawnResult = {
+    spawnMs: { arbor: [], pm2: [] },
+    runningMs: { arbor: [], pm2: [] },
+    daemonMs: [],
+    decideMs: [],
+    reactionMs: { arbor: [], pm2: [] },
+    forkMs: { arbor: [], pm2: [] },
+    traced: true,
+    restarts: options.restarts,
+  };
   try {
-    for (const tool of tools) await startDaemon(tool);
+    const daemonPids = new Map<ToolName, number>();
+    for (const tool of tools) daemonPids.set(tool.name, await startDaemon(tool));
     for (let run = 0; run < options.runs; run += 1) {
       for (const tool of run % 2 === 0 ? tools : [...tools].reverse()) {
         const name = `flap-${run}`;
         const record = path.join(sandbox.root, `${tool.name}-flap-${run}.record`);
+        const trace = await startSyscallTrace(daemonPids.get(tool.name)!, path.join(sandbox.root, `${tool.name}-flap-${run}.trace`));
+        if (trace === undefined) result.traced = false;
         await tool.cli(['start', tool.writeConfig(name, [flappingApp(name, record)])]);
         const wanted = options.restarts + 1;
         const text = await waitFor(
@@ -96,7 +116,12 @@ export async function benchRespawn(sandbox: Sandbox, options: { runs: number; re
           },
           30_000 + options.restarts * 2_000,
         );
+        const traced = trace === undefined ? [] : respawnsFromTrace(await trace.stop()).slice(0, options.restarts);
         await tool.cli(['delete', name]);
+        if (traced.length > 0) {
+          result.reactionMs[tool.name].push(median(traced.map((respawn) => respawn.reactionMs)));
+          result.forkMs[tool.name].push(median(traced.map((respawn) => respawn.forkMs)));
+        }
         const restarts = restartsFromRecord(text).slice(0, options.restarts);
         result.spawnMs[tool.name].push(median(restarts.map((restart) => restart.spawnMs)));
         result.runningMs[tool.name].push(median(restarts.map((restart) => restart.runningMs)));
