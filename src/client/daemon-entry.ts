@@ -85,10 +85,12 @@ export function daemonEntry(env: NodeJS.ProcessEnv = process.env): DaemonEntry {
  *   optimised code get resident. Measured with 50 apps (3 runs each): RSS 49.2 MB against 51.2 MB with --no-opt, and
  *   47.1 against 48.4 MB idle; daemon CPU for the 50-app start 530 against 550 ms; a `--time` log flood through the
  *   daemon costs the same CPU per line (the daemon is busy in read and write calls, not in JavaScript).
+ *   It implies --jitless, so the daemon has no WebAssembly (none of its code or dependencies uses it);
+ *   --no-expose-wasm says so up front, which keeps V8's "disabling flag --expose_wasm" warning out of arbor.log.
  * - --optimize-for-size halved the RSS growth after starting 50 apps.
  * - --expose-gc lets it collect once quiet (src/daemon/idle-gc.ts).
  */
-export const DAEMON_NODE_ARGS: readonly string[] = ['--lite-mode', '--optimize-for-size', '--expose-gc'];
+export const DAEMON_NODE_ARGS: readonly string[] = ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc'];
 
 /**
  * Picks the daemon's entry, first match wins:

@@ -229,18 +229,18 @@ describe('chooseDaemonEntry', () => {
   const all = ['/root/dist/daemon.js', '/root/dist/src/daemon/main.js', '/root/src/daemon/main.ts'];
 
   it('prefers the bundle, then the tsc output, then the source through tsx', () => {
-    expect(chooseDaemonEntry(context(all))).toEqual({ entry: '/root/dist/daemon.js', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc'] });
-    expect(chooseDaemonEntry(context(all.slice(1)))).toEqual({ entry: '/root/dist/src/daemon/main.js', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc'] });
-    expect(chooseDaemonEntry(context(all.slice(2)))).toEqual({ entry: '/root/src/daemon/main.ts', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc', '--import', TSX] });
+    expect(chooseDaemonEntry(context(all))).toEqual({ entry: '/root/dist/daemon.js', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc'] });
+    expect(chooseDaemonEntry(context(all.slice(1)))).toEqual({ entry: '/root/dist/src/daemon/main.js', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc'] });
+    expect(chooseDaemonEntry(context(all.slice(2)))).toEqual({ entry: '/root/src/daemon/main.ts', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc', '--import', TSX] });
   });
 
   it('runs the source when the client itself runs from source, so tests never use a stale build', () => {
-    expect(chooseDaemonEntry(context(all, { fromSource: true }))).toEqual({ entry: '/root/src/daemon/main.ts', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc', '--import', TSX] });
+    expect(chooseDaemonEntry(context(all, { fromSource: true }))).toEqual({ entry: '/root/src/daemon/main.ts', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc', '--import', TSX] });
   });
 
   it('takes ARBOR_DAEMON_ENTRY first, relative to cwd, through tsx when it is TypeScript', () => {
-    expect(chooseDaemonEntry(context([...all, '/work/fake.ts'], { override: 'fake.ts' }))).toEqual({ entry: '/work/fake.ts', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc', '--import', TSX] });
-    expect(chooseDaemonEntry(context([...all, '/opt/d.js'], { override: '/opt/d.js' }))).toEqual({ entry: '/opt/d.js', nodeArgs: ['--lite-mode', '--optimize-for-size', '--expose-gc'] });
+    expect(chooseDaemonEntry(context([...all, '/work/fake.ts'], { override: 'fake.ts' }))).toEqual({ entry: '/work/fake.ts', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc', '--import', TSX] });
+    expect(chooseDaemonEntry(context([...all, '/opt/d.js'], { override: '/opt/d.js' }))).toEqual({ entry: '/opt/d.js', nodeArgs: ['--lite-mode', '--no-expose-wasm', '--optimize-for-size', '--expose-gc'] });
   });
 
   it('fails with E_DAEMON_UNREACHABLE for a missing override or when nothing is there', () => {

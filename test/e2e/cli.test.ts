@@ -31,6 +31,9 @@ describe.concurrent('the arbor command line', { timeout: E2E_TEST_TIMEOUT_MS }, 
     await session.ok(['start'], { cwd: simpleDir });
     const [app] = await session.waitForList('the template app online', (procs) => procs[0]?.pm2_env.status === 'online');
     expect(app!.name).toBe('app');
+    // The daemon's own log is pino JSON only: nothing else (V8 flag warnings included) lands in it.
+    const logLines = readFileSync(join(session.home, 'arbor.log'), 'utf8').trim().split('\n');
+    expect(logLines.filter((line) => !line.startsWith('{')), 'non-JSON lines in arbor.log').toEqual([]);
   });
 
   e2e('--version and -v print the package version and exit 0', async ({ session }) => {
