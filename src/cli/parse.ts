@@ -2,7 +2,7 @@
 // Loaded on every CLI run, so it imports commander and arbor's tiny error and flag modules only.
 import { Command, CommanderError, Option } from 'commander';
 import { ArborError, describeValue } from '../errors.js';
-import type { AppFlags, CliRequest, GlobalFlags, ScaleChange } from './request.js';
+import type { AppFlags, CliRequest, GlobalFlags, ProcessActionRequest, ScaleChange } from './request.js';
 import { APP_FLAGS, IGNORED_PM2_FLAGS, type AppFlag } from './start-flags.js';
 
 /** How many log lines `logs` prints before following, as PM2. */
@@ -171,6 +171,29 @@ function addOnlyFlag(command: Command): AppFlagsReader {
   };
 }
 
+/** What --watch asks of stop, restart and reload. */
+type WatchFlag = Pick<ProcessActionRequest, 'watch'>;
+
+// `stop --watch` (PM2): stop watching the apps too; the flag takes no paths.
+function addStopWatchFlag(command: Command): () => WatchFlag {
+  command.addOption(new Option('--watch', 'stop watching the apps for file changes too'));
+  return () => (command.opts<{ watch?: boolean }>().watch === true ? { watch: false } : {});
+}
+
+// `restart|reload --watch [paths]` (PM2): bare toggles watching, paths are watched from now on. It leaves `app`, whose
+// keys restart does not apply.
+function takeWatch(flags: AppFlags): AppFlags & WatchFlag {
+  if (!('watch' in flags.app)) return flags;
+  const { watch, ...app } = flags.app;
+  if (watch === true) return { ...flags, app, watch: 'toggle' };
+  if (Array.isArray(watch) && watch.length > 0) return { ...flags, app, watch: watch as string[] };
+  throw usage(`--watch takes paths separated by commas, or nothing to toggle watching; got ${describeValue(watch)}`, {
+    field: '--watch',
+    value: watch,
+    allowed: 'no value (toggle), or paths such as src,lib',
+  });
+}
+
 // Reads `scale`'s count: '3' sets the instance count, '+2' and '-1' change it.
 function scaleChange(text: string): ScaleChange {
   const match = /^([+-]?)(\d+)$/.exec(text);
@@ -282,8 +305,14 @@ function buildProgram(
       )
       .argument('<targets...>', 'ids, names, namespaces, all, /regex/, ecosystem files, or - (JSON on stdin)');
     if (name === 'delete') command.alias('del');
-    const read = name === 'stop' || name === 'delete' ? addOnlyFlag(command) : appFlagsIfNamed(command, verb);
-    command.action((targets: string[]) => emit({ command: name, targets, ...read(scriptArgs) }));
+    if (name === 'stop' || name === 'delete') {
+      const read = addOnlyFlag(command);
+      const readWatch = name === 'stop' ? addStopWatchFlag(command) : (): WatchFlag => ({});
+      command.action((targets: string[]) => emit({ command: name, targets, ...read(scriptArgs), ...readWatch() }));
+    } else {
+      const read = appFlagsIfNamed(command, verb);
+      command.action((targets: string[]) => emit({ command: name, targets, ...takeWatch(read(scriptArgs)) }));
+    }
   }
 
   for (const name of ['startOrRestart', 'startOrReload', 'startOrGracefulReload'] as const) {

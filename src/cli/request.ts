@@ -47,6 +47,11 @@ export interface StartRequest extends GlobalFlags, AppFlags {
 export interface ProcessActionRequest extends GlobalFlags, AppFlags {
   command: 'stop' | 'restart' | 'reload' | 'delete';
   targets: string[];
+  /**
+   * --watch, taken out of `app` (PM2): `stop --watch` stops watching (false); a bare `restart|reload --watch` toggles
+   * watching ('toggle'); `restart|reload --watch a,b` watches these paths. Absent without the flag.
+   */
+  watch?: false | 'toggle' | string[];
 }
 
 /** `startOrRestart|startOrReload|startOrGracefulReload <file>`: apply an ecosystem file. */

@@ -8,6 +8,13 @@ import type { ProcessDescription, ProcessSummary } from './types.js';
  */
 export type Target = string;
 
+/**
+ * How restart and reload change an app's watching: 'toggle' (PM2's bare `restart --watch`: watching stops, or starts
+ * again), true (watching starts again if it was off), or these paths (watched from now on). Watching starts again
+ * with the app's last watch value that was not false, or its cwd when it never had one.
+ */
+export type WatchChange = 'toggle' | true | string[];
+
 /** One process's log files, for `arbor logs` (the CLI reads and follows them itself). */
 export interface LogFiles {
   pm_id: number;
@@ -22,11 +29,12 @@ export interface DaemonApi {
   ping: { params: undefined; result: { msg: 'pong'; pid: number; version: string } };
   /** Starts apps (each with `instances` processes); a `tree` section nests them under supervisors. Names already in use fail with E_NAME_CLASH unless `force`. */
   start: { params: { apps: AppConfig[]; tree?: TreeConfig; force?: boolean }; result: ProcessDescription[] };
-  stop: { params: { targets: Target[] }; result: ProcessDescription[] };
-  /** Restarts (stop then start) the targets; `env` replaces the stored environment when `updateEnv`. */
-  restart: { params: { targets: Target[]; updateEnv?: boolean; env?: Record<string, string> }; result: ProcessDescription[] };
+  /** Stops the targets; `watch: false` also stops watching their apps (PM2's `stop --watch`). */
+  stop: { params: { targets: Target[]; watch?: false }; result: ProcessDescription[] };
+  /** Restarts (stop then start) the targets; `env` replaces the stored environment when `updateEnv`; `watch` changes their apps' watching. */
+  restart: { params: { targets: Target[]; updateEnv?: boolean; env?: Record<string, string>; watch?: WatchChange }; result: ProcessDescription[] };
   /** Until cluster mode lands, a reload is a restart one process at a time. */
-  reload: { params: { targets: Target[]; updateEnv?: boolean; env?: Record<string, string> }; result: ProcessDescription[] };
+  reload: { params: { targets: Target[]; updateEnv?: boolean; env?: Record<string, string>; watch?: WatchChange }; result: ProcessDescription[] };
   delete: { params: { targets: Target[] }; result: ProcessDescription[] };
   list: { params: undefined; result: ProcessDescription[] };
   /** What `ls` shows: the table's fields of each description, same values, a fraction of the bytes. */

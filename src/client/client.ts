@@ -9,7 +9,7 @@ import { resolveHome } from '../daemon/home.js';
 import type { HomePaths } from '../daemon/home.js';
 import { isProcessAlive } from '../daemon/lock.js';
 import { socketAnswers } from '../daemon/socket-probe.js';
-import type { DaemonApi, DaemonEvents, DaemonMethod, LogFiles, Target } from './api.js';
+import type { DaemonApi, DaemonEvents, DaemonMethod, LogFiles, Target, WatchChange } from './api.js';
 import { connect as openConnection } from './connection.js';
 import type { RpcConnection } from './connection.js';
 import { daemonEntry } from './daemon-entry.js';
@@ -36,6 +36,14 @@ export interface RestartOptions {
   /** Replace the stored environment with `env`. */
   updateEnv?: boolean;
   env?: Record<string, string>;
+  /** Change the apps' watching: 'toggle' (PM2's bare `restart --watch`), true (on again), or these paths. */
+  watch?: WatchChange;
+}
+
+/** Options of stop. */
+export interface StopOptions {
+  /** false: stop watching the apps for file changes too (PM2's `stop --watch`). */
+  watch?: false;
 }
 
 /** What scale takes: a number of instances, or a change of it. */
@@ -71,7 +79,7 @@ export interface ArborClient {
   call<M extends DaemonMethod>(method: M, params: DaemonApi[M]['params']): Promise<DaemonApi[M]['result']>;
   ping(): Promise<DaemonApi['ping']['result']>;
   start(input: StartInput, options?: { force?: boolean }): Promise<ProcessDescription[]>;
-  stop(targets: Target | Target[]): Promise<ProcessDescription[]>;
+  stop(targets: Target | Target[], options?: StopOptions): Promise<ProcessDescription[]>;
   restart(targets: Target | Target[], options?: RestartOptions): Promise<ProcessDescription[]>;
   reload(targets: Target | Target[], options?: RestartOptions): Promise<ProcessDescription[]>;
   delete(targets: Target | Target[]): Promise<ProcessDescription[]>;
@@ -137,7 +145,7 @@ export function createClient(connection: RpcConnection, home: HomePaths, started
         ...(options.force === undefined ? {} : { force: options.force }),
       });
     },
-    stop: (targets) => call('stop', { targets: targetList(targets) }),
+    stop: (targets, options = {}) => call('stop', { targets: targetList(targets), ...(options.watch === undefined ? {} : { watch: options.watch }) }),
     restart: (targets, options = {}) => call('restart', { targets: targetList(targets), ...restartParams(options) }),
     reload: (targets, options = {}) => call('reload', { targets: targetList(targets), ...restartParams(options) }),
     delete: (targets) => call('delete', { targets: targetList(targets) }),
@@ -172,10 +180,11 @@ export function createClient(connection: RpcConnection, home: HomePaths, started
   };
 }
 
-function restartParams(options: RestartOptions): { updateEnv?: boolean; env?: Record<string, string> } {
+function restartParams(options: RestartOptions): Omit<DaemonApi['restart']['params'], 'targets'> {
   return {
     ...(options.updateEnv === undefined ? {} : { updateEnv: options.updateEnv }),
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.watch === undefined ? {} : { watch: options.watch }),
   };
 }
 

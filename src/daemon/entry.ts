@@ -32,4 +32,6 @@ export interface ProcEntry {
   uniqueId: string;
   /** The IPC channel of the current run (Node apps only). */
   channel: { send(message: unknown): boolean; connected?: boolean } | null;
+  /** The app's watch value from before `stop --watch` / `restart --watch` turned watching off, for turning it on again. */
+  lastWatch?: true | string[];
 }

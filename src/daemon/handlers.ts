@@ -1,4 +1,5 @@
 // The RPC handlers: check each request's shape at the boundary, then hand it to the manager.
+import type { WatchChange } from '../client/api.js';
 import type { AppConfig, TreeConfig } from '../config/types.js';
 import { ArborError, describeValue } from '../errors.js';
 import type { Manager } from './manager.js';
@@ -46,6 +47,25 @@ function environment(params: Params, method: string): Record<string, string> | u
   throw new ArborError('E_BAD_REQUEST', `${method}: env must map names to strings, got ${describeValue(env)}`, { details: { field: 'env', value: env } });
 }
 
+// stop's `watch`: absent, or false (stop watching the apps too).
+function stopWatch(params: Params): false | undefined {
+  const value = params.watch;
+  if (value === undefined || value === false) return value;
+  throw new ArborError('E_BAD_REQUEST', `stop: watch must be false (stop watching too) or left out, got ${describeValue(value)}`, {
+    details: { field: 'watch', value, allowed: 'false' },
+  });
+}
+
+// restart's and reload's `watch`: absent, 'toggle', true (on again), or a non-empty list of paths to watch.
+function watchChange(params: Params, method: string): WatchChange | undefined {
+  const value = params.watch;
+  if (value === undefined || value === 'toggle' || value === true) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
+  throw new ArborError('E_BAD_REQUEST', `${method}: watch must be 'toggle', true or a non-empty list of paths, got ${describeValue(value)}`, {
+    details: { field: 'watch', value, allowed: "'toggle', true, or paths relative to the app's cwd" },
+  });
+}
+
 // Builds the handler table for the RPC server; `kill` is given by the daemon's main (it ends the process).
 export function createHandlers(manager: Manager, extra: { version: string; kill: () => Promise<{ stopped: number }> }): Record<string, (params: unknown) => unknown> {
   return {
@@ -54,14 +74,17 @@ export function createHandlers(manager: Manager, extra: { version: string; kill:
       const params = object(raw, 'start');
       return manager.startApps(apps(params), params.tree as TreeConfig | undefined, params.force === true);
     },
-    stop: (raw) => manager.stop(stringList(object(raw, 'stop'), 'targets', 'stop')),
+    stop: (raw) => {
+      const params = object(raw, 'stop');
+      return manager.stop(stringList(params, 'targets', 'stop'), stopWatch(params));
+    },
     restart: (raw) => {
       const params = object(raw, 'restart');
-      return manager.restart(stringList(params, 'targets', 'restart'), environment(params, 'restart'));
+      return manager.restart(stringList(params, 'targets', 'restart'), environment(params, 'restart'), watchChange(params, 'restart'));
     },
     reload: (raw) => {
       const params = object(raw, 'reload');
-      return manager.restart(stringList(params, 'targets', 'reload'), environment(params, 'reload'));
+      return manager.restart(stringList(params, 'targets', 'reload'), environment(params, 'reload'), watchChange(params, 'reload'));
     },
     delete: (raw) => manager.delete(stringList(object(raw, 'delete'), 'targets', 'delete')),
     list: async () => {

@@ -20,6 +20,7 @@ import { CronRestarts } from './cron-restarts.js';
 import { MemoryGuard } from './memory-guard.js';
 import { WatchRestarts } from './watch-restarts.js';
 import type { ProcEntry } from './entry.js';
+import { applyWatchRequest, type WatchRequest } from './watch-request.js';
 import { appNotFound, resolveTarget, resolveTargets } from './targets.js';
 import { summarizeEntry } from './summary.js';
 import { sampleUsage, warmUpUsage } from './usage.js';
@@ -211,18 +212,20 @@ export class Manager {
     return { stdout: { pipe: (stream) => writer.attach('out', stream) }, stderr: { pipe: (stream) => writer.attach('err', stream) } };
   }
 
-  /** Stops the targets; they stay in the list, stopped. */
-  async stop(targets: string[]): Promise<ProcessDescription[]> {
+  /** Stops the targets; they stay in the list, stopped. `watch: false` also stops watching their apps. */
+  async stop(targets: string[], watch?: false): Promise<ProcessDescription[]> {
     const chosen = resolveTargets(targets, this.entries());
+    if (watch === false) this.#changeWatch(chosen, watch);
     for (const entry of chosen) await this.#terminate(entry);
     await this.#pidFiles.settled();
     this.#announce(chosen, 'stop');
     return this.describe(chosen);
   }
 
-  /** Restarts the targets (stopped ones start); with `env`, the new environment replaces the stored one. */
-  async restart(targets: string[], env?: Record<string, string>): Promise<ProcessDescription[]> {
+  /** Restarts the targets (stopped ones start); with `env`, the new environment replaces the stored one; `watch` changes their apps' watching. */
+  async restart(targets: string[], env?: Record<string, string>, watch?: WatchRequest): Promise<ProcessDescription[]> {
     const chosen = resolveTargets(targets, this.entries());
+    if (watch !== undefined) this.#changeWatch(chosen, watch);
     for (const entry of chosen) {
       // PM2 counts a restart only when a running process is replaced; a stopped one is simply started.
       const { status } = this.#liveState(entry);
@@ -524,6 +527,22 @@ export class Manager {
     let id = name;
     for (let copy = 2; taken.has(id); copy += 1) id = `${name}~${copy}`;
     return id;
+  }
+
+  // Applies a --watch request to the apps of the chosen processes (watching is per app: all its processes change, as
+  // the app's first process decides), then lets the watchers follow.
+  #changeWatch(chosen: readonly ProcEntry[], request: WatchRequest): void {
+    for (const app of new Set(chosen.map((entry) => entry.supervisorPath))) {
+      const processes = this.entries().filter((entry) => entry.supervisorPath === app);
+      const first = processes[0];
+      if (!first) continue;
+      const next = applyWatchRequest({ watch: first.app.watch, lastWatch: first.lastWatch }, request);
+      for (const entry of processes) {
+        entry.app = { ...entry.app, watch: next.watch };
+        entry.lastWatch = next.lastWatch;
+      }
+    }
+    this.#entriesChanged();
   }
 
   // Tells every per-app watcher (log rotation, and the policies below) that apps were added, removed or re-configured.

@@ -100,6 +100,31 @@ describe('parseCommandLine: verbs and aliases', () => {
     });
   });
 
+  it('stop --watch asks to stop watching too; the flag takes no paths, and delete has none', () => {
+    expect(parse(['stop', 'api', '--watch'])).toMatchObject({ command: 'stop', targets: ['api'], watch: false, app: {} });
+    expect(parse(['stop', 'api', '--watch', 'web'])).toMatchObject({ command: 'stop', targets: ['api', 'web'], watch: false });
+    expect(parse(['stop', 'api'])).not.toHaveProperty('watch');
+    expect(parseError(['delete', 'api', '--watch']).message).toContain("unknown option '--watch'");
+  });
+
+  it.each(['restart', 'reload'] as const)('%s --watch toggles watching, --watch a,b sets the paths; both leave app', (verb) => {
+    expect(parse([verb, 'api', '--watch'])).toMatchObject({ command: verb, targets: ['api'], watch: 'toggle', app: {} });
+    expect(parse([verb, 'api', '--watch', 'src,lib/*.{js,ts}', '--watch', 'conf'])).toMatchObject({
+      command: verb,
+      targets: ['api'],
+      watch: ['src', 'lib/*.{js,ts}', 'conf'],
+      app: {},
+    });
+    expect(parse([verb, 'api', '--watch', '--max-memory-restart', '1G'])).toMatchObject({ watch: 'toggle', app: { max_memory_restart: '1G' } });
+    expect(parse([verb, 'api'])).not.toHaveProperty('watch');
+  });
+
+  it('restart --watch with an empty path list is a usage error naming the flag', () => {
+    const error = parseError(['restart', 'api', '--watch', ',']);
+    expect(error.code).toBe('E_USAGE');
+    expect(error.details).toMatchObject({ field: '--watch', value: [] });
+  });
+
   it('stop and delete take --only but not app flags', () => {
     expect(parse(['delete', 'ecosystem.config.js', '--only', 'api,worker'])).toMatchObject({
       command: 'delete',

@@ -1,5 +1,6 @@
 // `--update-env` for running apps: each app is restarted with its stored environment and the shell's over it, as PM2 merges.
 
+import type { WatchChange } from '../../client/api.js';
 import type { ArborClient } from '../../client/client.js';
 import type { ProcessDescription } from '../../client/types.js';
 
@@ -19,18 +20,20 @@ export function envUpdates(procs: readonly ProcessDescription[], shellEnv: NodeJ
   return [...byName.values()];
 }
 
-// Restarts or reloads every app the targets match, each with its merged environment; returns the processes acted on.
+// Restarts or reloads every app the targets match, each with its merged environment (and `watch`, the apps' watching
+// change, when given); returns the processes acted on.
 export async function restartWithShellEnv(
   client: ArborClient,
   verb: 'restart' | 'reload',
   targets: readonly string[],
   shellEnv: NodeJS.ProcessEnv,
+  watch?: WatchChange,
 ): Promise<ProcessDescription[]> {
   const matched: ProcessDescription[] = [];
   for (const target of targets) matched.push(...(await client.describe(target)));
   const acted: ProcessDescription[] = [];
   for (const update of envUpdates(matched, shellEnv)) {
-    acted.push(...(await client[verb](update.name, { updateEnv: true, env: update.env })));
+    acted.push(...(await client[verb](update.name, { updateEnv: true, env: update.env, ...(watch === undefined ? {} : { watch }) })));
   }
   return acted;
 }

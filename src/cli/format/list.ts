@@ -1,5 +1,6 @@
-// `arbor ls`: PM2's process table (id, name, namespace, mode, pid, uptime, ↺, status, cpu, mem).
+// `arbor ls`: PM2's process table (id, name, namespace, mode, pid, uptime, ↺, status, cpu, mem, watching).
 import type { ProcessSummary } from '../../client/types.js';
+import { isWatching } from '../../daemon/watch-request.js';
 import { createPalette, type Palette } from './colors.js';
 import { formatCpu, humanBytes, humanUptime } from './humanize.js';
 import { paintStatus, shortMode } from './status.js';
@@ -14,7 +15,7 @@ export interface ListOptions {
   now?: number;
 }
 
-type ColumnKey = 'id' | 'name' | 'namespace' | 'mode' | 'pid' | 'uptime' | 'restarts' | 'status' | 'cpu' | 'mem';
+type ColumnKey = 'id' | 'name' | 'namespace' | 'mode' | 'pid' | 'uptime' | 'restarts' | 'status' | 'cpu' | 'mem' | 'watching';
 
 interface Column {
   key: ColumnKey;
@@ -37,10 +38,16 @@ const COLUMNS: readonly Column[] = [
   { key: 'status', title: 'status', cell: (proc, _now, palette) => paintStatus(proc.pm2_env.status, palette) },
   { key: 'cpu', title: 'cpu', cell: (proc) => formatCpu(proc.monit.cpu) },
   { key: 'mem', title: 'mem', cell: (proc) => humanBytes(proc.monit.memory) },
+  { key: 'watching', title: 'watching', cell: (proc, _now, palette) => watchingCell(proc.pm2_env.watch, palette) },
 ];
 
+// PM2's watching cell: enabled (green, bold) when the app watches something, else disabled (grey).
+function watchingCell(watch: boolean | string[], palette: Palette): string {
+  return isWatching(watch) ? palette.bold(palette.green('enabled')) : palette.gray('disabled');
+}
+
 /** Columns given up first when the terminal is too narrow, in order. */
-const DROP_ORDER: readonly ColumnKey[] = ['namespace', 'mode', 'pid', 'cpu'];
+const DROP_ORDER: readonly ColumnKey[] = ['watching', 'namespace', 'mode', 'pid', 'cpu'];
 
 /** Names are never cut below this many columns. */
 const MIN_NAME_WIDTH = 8;

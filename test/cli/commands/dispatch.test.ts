@@ -237,6 +237,57 @@ describe('stop, restart, reload, delete, startOr*', () => {
     expect(callsOf(result.calls, 'restart')).toEqual([['api', { updateEnv: true, env: { KEEP: 'k', X: 'new', NO_COLOR: '1' } }]]);
   });
 
+  it('stop --watch asks the daemon to stop watching too; a plain stop does not', async () => {
+    const procs = [makeProcess({ name: 'api' })];
+    const stops = async (argv: string[]) => {
+      const fake = fakeClient({ procs });
+      const seen: unknown[][] = [];
+      const stop = fake.client.stop;
+      fake.client.stop = (targets, options) => {
+        seen.push([targets, options]);
+        return stop(targets, options);
+      };
+      const captured = captureIo({ cwd: dir, client: fake.client });
+      expect(await runCli(argv, captured.io)).toBe(0);
+      return seen;
+    };
+    expect(await stops(['stop', 'api', '--watch'])).toEqual([[['api'], { watch: false }]]);
+    expect(await stops(['stop', 'api'])).toEqual([[['api'], undefined]]);
+  });
+
+  it.each(['restart', 'reload'] as const)('%s --watch toggles the named apps in one call; --watch a,b sends the paths', async (verb) => {
+    const procs = [makeProcess({ name: 'api' }), makeProcess({ pm_id: 1, name: 'web' })];
+    const toggled = await run([verb, 'api', 'web', '--watch'], { procs });
+    expect(callsOf(toggled.calls, verb)).toEqual([[['api', 'web'], { watch: 'toggle' }]]);
+    expect(toggled.err).toBe('');
+    const paths = await run([verb, 'api', '--watch', 'src,lib'], { procs });
+    expect(callsOf(paths.calls, verb)).toEqual([[['api'], { watch: ['src', 'lib'] }]]);
+    expect(callsOf((await run([verb, 'api'], { procs })).calls, verb)).toEqual([[['api'], undefined]]);
+  });
+
+  it('restart --watch leaves the apps of an ecosystem file as they are, and says so', async () => {
+    await writeFile(join(dir, 'ecosystem.config.js'), ECOSYSTEM);
+    const procs = ['a', 'b', 'c', 'api'].map((name, index) => makeProcess({ name, pm_id: index }));
+    const result = await run(['restart', 'ecosystem.config.js', 'api', '--watch'], { procs });
+    expect(callsOf(result.calls, 'restart')).toEqual([
+      [['api'], { watch: 'toggle' }],
+      [['a', 'b', 'c'], undefined],
+    ]);
+    expect(result.err).toBe('[arbor] warning: --watch is ignored for the apps of ecosystem files: set watch in the file\n');
+  });
+
+  it('restart -a --watch sends the merged env and the watch change once per app', async () => {
+    const procs = [makeProcess({ name: 'api', pm2_env: { env: { KEEP: 'k' } } }), makeProcess({ pm_id: 1, name: 'api' })];
+    const result = await run(['restart', 'api', '0', '-a', '--watch'], { procs }, { env: { X: 'new' } });
+    expect(callsOf(result.calls, 'restart')).toEqual([['api', { updateEnv: true, env: { KEEP: 'k', X: 'new' }, watch: 'toggle' }]]);
+  });
+
+  it('restart warns about the app flags it does not apply', async () => {
+    const result = await run(['restart', 'api', '--max-memory-restart', '1G', '--watch'], { procs: [makeProcess({ name: 'api' })] });
+    expect(callsOf(result.calls, 'restart')).toEqual([[['api'], { watch: 'toggle' }]]);
+    expect(result.err).toBe('[arbor] warning: max_memory_restart from the command line is ignored by restart: the apps keep their stored config\n');
+  });
+
   it('startOrReload reloads present apps with the file env and starts the others', async () => {
     await writeFile(join(dir, 'ecosystem.config.js'), ECOSYSTEM);
     const result = await run(['startOrReload', 'ecosystem.config.js'], { procs: [makeProcess({ name: 'b' })] });

@@ -12,13 +12,13 @@ function cells(line: string): string[] {
     .map((cell) => cell.trim());
 }
 
-const HEADER = ['id', 'name', 'namespace', 'mode', 'pid', 'uptime', '↺', 'status', 'cpu', 'mem'];
+const HEADER = ['id', 'name', 'namespace', 'mode', 'pid', 'uptime', '↺', 'status', 'cpu', 'mem', 'watching'];
 
 describe('formatList', () => {
   it('shows PM2 columns in PM2 order', () => {
     const lines = formatList([makeProcess()], { color: false, now: NOW }).split('\n');
     expect(cells(lines[1] ?? '')).toEqual(HEADER);
-    expect(cells(lines[3] ?? '')).toEqual(['0', 'api', 'default', 'fork', '4242', '12s', '0', 'online', '1.5%', '41.2mb']);
+    expect(cells(lines[3] ?? '')).toEqual(['0', 'api', 'default', 'fork', '4242', '12s', '0', 'online', '1.5%', '41.2mb', 'disabled']);
     expect(lines).toHaveLength(5);
   });
 
@@ -31,15 +31,15 @@ describe('formatList', () => {
         monit: { memory: 0, cpu: 0 },
         pm2_env: { status: 'errored', restart_time: 16, namespace: 'jobs' },
       }),
-      makeProcess({ pm_id: 1, name: 'web', pm2_env: { exec_mode: 'cluster_mode', pm_uptime: NOW - 3 * 3_600_000 } }),
+      makeProcess({ pm_id: 1, name: 'web', pm2_env: { exec_mode: 'cluster_mode', pm_uptime: NOW - 3 * 3_600_000, watch: true } }),
     ];
     const rows = formatList(procs, { color: false, now: NOW })
       .split('\n')
       .slice(3, 5)
       .map(cells);
     expect(rows).toEqual([
-      ['1', 'web', 'default', 'cluster', '4242', '3h', '0', 'online', '1.5%', '41.2mb'],
-      ['2', 'worker', 'jobs', 'fork', '0', '0', '16', 'errored', '0%', '0b'],
+      ['1', 'web', 'default', 'cluster', '4242', '3h', '0', 'online', '1.5%', '41.2mb', 'enabled'],
+      ['2', 'worker', 'jobs', 'fork', '0', '0', '16', 'errored', '0%', '0b', 'disabled'],
     ]);
   });
 
@@ -61,6 +61,21 @@ describe('formatList', () => {
   ] as const)('colours %s', (status, painted) => {
     const text = formatList([makeProcess({ pm2_env: { status } })], { color: true, now: NOW });
     expect(text).toContain(painted);
+  });
+
+  it.each([
+    [true, 'enabled'],
+    [['src', 'lib'], 'enabled'],
+    [false, 'disabled'],
+    [[], 'disabled'],
+  ] as const)('shows watch %j as %s in the last column, as PM2', (watch, shown) => {
+    const lines = formatList([makeProcess({ pm2_env: { watch: watch as boolean | string[] } })], { color: false, now: NOW }).split('\n');
+    expect(cells(lines[3] ?? '').at(-1)).toBe(shown);
+  });
+
+  it('paints watching green and bold when enabled, grey when disabled', () => {
+    expect(formatList([makeProcess({ pm2_env: { watch: true } })], { color: true, now: NOW })).toContain('\u001b[1m\u001b[32menabled\u001b[39m\u001b[22m');
+    expect(formatList([makeProcess()], { color: true, now: NOW })).toContain('\u001b[90mdisabled\u001b[39m');
   });
 
   it('keeps columns aligned when coloured', () => {
@@ -86,14 +101,14 @@ describe('formatList', () => {
     expect(text.split('\n')).toHaveLength(5);
   });
 
-  it('fits a narrow terminal by dropping namespace, mode, pid and cpu, in that order', () => {
+  it('fits a narrow terminal by dropping watching, namespace, mode, pid and cpu, in that order', () => {
     const procs = [makeProcess({ name: 'api-gateway' })];
     const full = formatList(procs, { color: false, now: NOW });
     const fullWidth = displayWidth(full.split('\n')[0] ?? '');
     expect(formatList(procs, { color: false, now: NOW, width: fullWidth })).toBe(full);
 
-    const withoutNamespace = formatList(procs, { color: false, now: NOW, width: fullWidth - 1 });
-    expect(cells(withoutNamespace.split('\n')[1] ?? '')).toEqual(HEADER.filter((title) => title !== 'namespace'));
+    const withoutWatching = formatList(procs, { color: false, now: NOW, width: fullWidth - 1 });
+    expect(cells(withoutWatching.split('\n')[1] ?? '')).toEqual(HEADER.filter((title) => title !== 'watching'));
 
     const dropped: string[] = [];
     let shown = HEADER;
@@ -102,7 +117,7 @@ describe('formatList', () => {
       dropped.push(...shown.filter((title) => !header.includes(title)));
       shown = header;
     }
-    expect(dropped).toEqual(['namespace', 'mode', 'pid', 'cpu']);
+    expect(dropped).toEqual(['watching', 'namespace', 'mode', 'pid', 'cpu']);
 
     const narrow = formatList(procs, { color: false, now: NOW, width: 50 });
     expect(cells(narrow.split('\n')[1] ?? '')).toEqual(['id', 'name', 'uptime', '↺', 'status', 'mem']);
