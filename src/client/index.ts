@@ -11,8 +11,9 @@ export {
   type RestartOptions,
   type ScaleInput,
   type StartInput,
+  type StopOptions,
 } from './client.js';
-export type { DaemonApi, DaemonEvents, DaemonMethod, LogFiles, Target } from './api.js';
+export type { DaemonApi, DaemonEvents, DaemonMethod, LogFiles, Target, WatchChange } from './api.js';
 export type { ArborEnvExtras, ExecMode, LastExit, Pm2Env, ProcessDescription, ProcessStatus } from './types.js';
 export type { AppConfig, EcosystemConfig, TreeConfig } from '../config/types.js';
 export { daemonEntry, packageVersion, type DaemonEntry } from './daemon-entry.js';

@@ -79,8 +79,11 @@ describe('ArborClient methods', () => {
     await client.start([app]);
     await client.start({ apps: [app], tree }, { force: true });
     await client.stop('api');
+    await client.stop('api', { watch: false });
     await client.restart(['a', 'b'], { updateEnv: true, env: { X: '1' } });
+    await client.restart('a', { watch: 'toggle' });
     await client.reload('all');
+    await client.reload('all', { watch: ['src', 'lib'] });
     await client.delete(['/^w/']);
     await client.list();
     await client.describe('0');
@@ -101,8 +104,11 @@ describe('ArborClient methods', () => {
       { method: 'start', params: { apps: [app] } },
       { method: 'start', params: { apps: [app], tree, force: true } },
       { method: 'stop', params: { targets: ['api'] } },
+      { method: 'stop', params: { targets: ['api'], watch: false } },
       { method: 'restart', params: { targets: ['a', 'b'], updateEnv: true, env: { X: '1' } } },
+      { method: 'restart', params: { targets: ['a'], watch: 'toggle' } },
       { method: 'reload', params: { targets: ['all'] } },
+      { method: 'reload', params: { targets: ['all'], watch: ['src', 'lib'] } },
       { method: 'delete', params: { targets: ['/^w/'] } },
       { method: 'list', params: undefined },
       { method: 'describe', params: { target: '0' } },
