@@ -58,7 +58,7 @@ export async function applyEcosystem(
 ): Promise<ProcessDescription[]> {
   const selection = selectOnly(config.apps, options.only, config.file ?? STDIN_NAME);
   warnUnknownOnly(selection.unknown, config, context);
-  const known = options.force ? new Set<string>() : new Set((await client.list()).map((proc) => proc.name));
+  const known = options.force ? new Set<string>() : new Set((await client.summary()).map((proc) => proc.name));
   const present = selection.apps.filter((app) => known.has(app.name));
   const missing = selection.apps.filter((app) => !known.has(app.name));
 

@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import type { ArborClient } from '../../client/client.js';
-import type { ProcessDescription } from '../../client/types.js';
+import type { ProcessSummary } from '../../client/types.js';
 import { isConfigFile } from '../../config/load.js';
 import { normalizeApp } from '../../config/validate.js';
 import type { StartRequest } from '../request.js';
@@ -18,7 +18,8 @@ export async function runStart(request: StartRequest, context: CommandContext): 
   warnIgnoredFlags(request, context);
   const targets = request.targets.length === 0 ? [findDefaultEcosystem(context.cwd, existsSync)] : request.targets;
   await withClient(context, async (client) => {
-    const procs = await client.list();
+    // The table's fields are all it needs: a fraction of `list`'s bytes (no environments) with many apps running.
+    const procs = await client.summary();
     const kinds = targets.map((target): StartTarget =>
       request.scriptIsCommand ? { kind: 'script', script: target } : classifyStartTarget(target, procs, isConfigFile),
     );
@@ -33,7 +34,7 @@ async function startOne(
   target: StartTarget,
   request: StartRequest,
   client: ArborClient,
-  procs: readonly ProcessDescription[],
+  procs: readonly ProcessSummary[],
   context: CommandContext,
 ): Promise<void> {
   switch (target.kind) {

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { ArborError } from '../../errors.js';
-import type { ProcessDescription } from '../../client/types.js';
+import type { ProcessSummary } from '../../client/types.js';
 import type { AppConfig, TreeConfig, TreeNode, TreeSupervisorNode } from '../../config/types.js';
 
 /** The target that means "read an ecosystem as JSON from stdin". */
@@ -44,7 +44,7 @@ export type StartTarget =
 // A name is looked up only when it has no '/' and no extension, as PM2 does, so `app.js` always means the file.
 export function classifyStartTarget(
   target: string,
-  procs: readonly ProcessDescription[],
+  procs: readonly ProcessSummary[],
   isConfigFile: (path: string) => boolean,
 ): StartTarget {
   if (target === STDIN_TARGET) return { kind: 'stdin' };
@@ -56,12 +56,12 @@ export function classifyStartTarget(
   return { kind: 'script', script: target };
 }
 
-function namesRunning(target: string, procs: readonly ProcessDescription[]): boolean {
+function namesRunning(target: string, procs: readonly ProcessSummary[]): boolean {
   return procs.some((proc) => proc.name === target || proc.pm2_env.namespace === target);
 }
 
 // A process of that name the daemon has but is not running (stopped, errored): PM2 restarts it instead of starting a copy.
-export function findStoppedApp(name: string, procs: readonly ProcessDescription[]): ProcessDescription | undefined {
+export function findStoppedApp(name: string, procs: readonly ProcessSummary[]): ProcessSummary | undefined {
   return procs.find((proc) => proc.name === name && (proc.pm2_env.status === 'stopped' || proc.pm2_env.status === 'errored' || proc.pm2_env.status === 'stopping'));
 }
 

@@ -144,8 +144,8 @@ describe('start', () => {
     expect(apps[0]).toMatchObject({ name: 'web', script: join(dir, 'app.js'), instances: 2, exec_mode: 'fork_mode', args: ['--port', '80'], cwd: dir });
     expect(options).toEqual({});
     expect(result.out).toMatch(/^\[arbor\] started web \(0\)\n┌/);
-    expect(callsOf(result.calls, 'list')).toHaveLength(1); // what is running
-    expect(callsOf(result.calls, 'summary')).toHaveLength(1); // then the table
+    expect(callsOf(result.calls, 'list')).toHaveLength(0); // no environments needed
+    expect(callsOf(result.calls, 'summary')).toHaveLength(2); // what is running, then the table
   });
 
   it('starts a command line as one app named after its first word', async () => {
