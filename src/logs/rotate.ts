@@ -1,6 +1,5 @@
 // Size-based log rotation by rename: lossless because writers hold O_APPEND descriptors that follow the renamed file.
 import { readdirSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ArborError, describeValue } from '../errors.js';
 import { realClock, type Clock, type TimerHandle } from '../runtime/clock.js';
@@ -26,6 +25,9 @@ export interface RotationWatcherOptions {
   /** Schedules the checks (default the real clock; its timers are unref'd so they never keep a process alive). */
   clock?: Clock;
 }
+
+/** How many files one turn of the event loop stats before letting other work in. */
+const STAT_BATCH = 256;
 
 /** The default time between two size checks. */
 export const DEFAULT_ROTATION_INTERVAL_MS = 5000;
@@ -113,35 +115,38 @@ export class RotationWatcher {
     (this.timer as { unref?: () => void } | null)?.unref?.();
   }
 
+  // Synchronous stats in batches, the loop free in between: the promise API allocated ~4 KB per file and check
+  // (with 50 apps, an idle daemon's heap grew 90 KB/s and its RSS wandered by a semi-space), a stat takes microseconds.
   private async checkAll(): Promise<string[]> {
     const targets = this.targets;
-    const sizes = await Promise.all(targets.map((target) => this.sizeOf(target)));
     const rotated: string[] = [];
-    targets.forEach((target, index) => {
-      const size = sizes[index];
-      if (size === undefined || size === null || size < target.maxBytes) return;
+    for (let index = 0; index < targets.length; index += 1) {
+      if (index > 0 && index % STAT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      const target = targets[index]!;
+      const size = this.sizeOf(target);
+      if (size === null || size < target.maxBytes) continue;
       try {
         rotateFile(target.path, target.retain);
         rotated.push(target.path);
       } catch (error) {
         this.onError(asLogError(error, `could not rotate ${target.path}`), target);
-        return;
+        continue;
       }
       try {
         target.onRotated?.(target.path);
       } catch (error) {
         this.onError(asLogError(error, `onRotated failed for ${target.path}`), target);
       }
-    });
+    }
     return rotated;
   }
 
-  private async sizeOf(target: RotationTarget): Promise<number | null> {
+  private sizeOf(target: RotationTarget): number | null {
     try {
-      const current = await stat(target.path);
-      return current.isFile() ? current.size : null;
+      const current = statSync(target.path, { throwIfNoEntry: false });
+      return current?.isFile() === true ? current.size : null;
     } catch (error) {
-      if (errorCode(error) !== 'ENOENT') this.onError(asLogError(error, `could not stat ${target.path}`), target);
+      this.onError(asLogError(error, `could not stat ${target.path}`), target);
       return null;
     }
   }

@@ -107,6 +107,19 @@ describe('RotationWatcher', () => {
     expect(existsSync(`${small}.1`)).toBe(false);
   });
 
+  it('checks every file of a long list, across its batches, and lets the event loop run in between', async () => {
+    const paths = Array.from({ length: 600 }, (_, index) => join(dir, `app-${index}.log`));
+    for (const [index, path] of paths.entries()) writeFileSync(path, index % 200 === 199 ? 'x'.repeat(100) : 'x');
+    const watcher = new RotationWatcher(paths.map((path) => ({ path, maxBytes: 50, retain: 1 })));
+    let checking = true;
+    let otherWorkRanDuringTheCheck = false;
+    setImmediate(() => (otherWorkRanDuringTheCheck = checking));
+    expect(await watcher.checkNow()).toEqual([paths[199], paths[399], paths[599]]);
+    checking = false;
+    expect(otherWorkRanDuringTheCheck).toBe(true);
+    expect(paths.filter((path) => existsSync(`${path}.1`))).toEqual([paths[199], paths[399], paths[599]]);
+  });
+
   it('runs on its timer until stopped', async () => {
     const path = join(dir, 'app.log');
     const watcher = new RotationWatcher([{ path, maxBytes: 5, retain: 5 }], { intervalMs: 10 }).start();
