@@ -78,6 +78,13 @@ export function ipcFallbackWarnings(app: AppConfig): string[] {
   return warnings;
 }
 
+// A log file the process writes itself: with log_max_size, rotated when it holds that much as each run opens it (the
+// running process keeps its descriptor, so nothing the daemon does in between would bind it; an idle daemon does nothing).
+function logFile(path: string | null, app: AppConfig): OutputTarget {
+  if (path === null) return 'ignore';
+  return app.log_max_size > 0 ? { file: path, maxBytes: app.log_max_size, retain: app.log_retain } : path;
+}
+
 // The worker options of one instance; `outputs` overrides the log targets (pipes for --time / json logs).
 export function workerOptions(
   app: AppConfig,
@@ -102,8 +109,8 @@ export function workerOptions(
       expBackoffRestartDelay: app.exp_backoff_restart_delay > 0 ? app.exp_backoff_restart_delay : undefined,
     }),
     unstable: { minUptime: app.min_uptime, maxRestarts: app.max_restarts, window: app.min_uptime * app.max_restarts },
-    stdout: outputs?.stdout ?? plan.logs.out ?? 'ignore',
-    stderr: outputs?.stderr ?? plan.logs.err ?? 'ignore',
+    stdout: outputs?.stdout ?? logFile(plan.logs.out, app),
+    stderr: outputs?.stderr ?? logFile(plan.logs.err, app),
     ...(ipc && isNodeApp(app) ? { ipc } : {}),
     // PM2's wait_ready: online on process.send('ready'), or after `listen_timeout || 3000`. Only Node apps get a
     // channel to send it on, so for the others it is the timeout alone (see ipcFallbackWarnings).

@@ -6,7 +6,6 @@ import { ArborError } from '../errors.js';
 import { flushLogs } from '../logs/flush.js';
 import { logFilesOf } from '../logs/paths.js';
 import { createProcessLogWriter } from '../logs/process-log-writer.js';
-import { RotationWatcher, type RotationTarget } from '../logs/rotate.js';
 import type { HomePaths } from './home.js';
 import { supervisor, worker } from '../spec/builders.js';
 import type { ChildDraft, OutputTarget } from '../spec/types.js';
@@ -49,7 +48,6 @@ export class Manager {
   #tree!: Tree;
   readonly #entries = new Map<number, ProcEntry>();
   #nextId = 0;
-  readonly #rotation: RotationWatcher;
   readonly #pidFiles: PidFiles;
   readonly #memoryGuard: MemoryGuard;
   readonly #cronRestarts: CronRestarts;
@@ -58,7 +56,6 @@ export class Manager {
   private constructor(paths: HomePaths, hooks: ManagerHooks) {
     this.#paths = paths;
     this.#hooks = hooks;
-    this.#rotation = new RotationWatcher([], { onError: (error) => hooks.log.warn({ err: error.message }, 'log rotation failed') });
     this.#pidFiles = new PidFiles((error, path, action) => hooks.log.warn({ err: error.message, path }, `could not ${action} a pid file`));
     // The restart policies see the table and restart through restartForPolicy, like any policy.
     const policyHost = {
@@ -73,7 +70,7 @@ export class Manager {
     this.#watchRestarts = new WatchRestarts(policyHost);
   }
 
-  /** Starts the daemon's root supervisor (empty) and the log rotation checks. */
+  /** Starts the daemon's root supervisor (empty). */
   static async create(paths: HomePaths, hooks: ManagerHooks): Promise<Manager> {
     const manager = new Manager(paths, hooks);
     manager.#tree = await start(supervisor({ id: 'root', ...APP_SUPERVISOR }, []), {
@@ -82,7 +79,6 @@ export class Manager {
       logger: hooks.log,
       onEvent: (event) => manager.#onTreeEvent(event),
     });
-    manager.#rotation.start();
     return manager;
   }
 
@@ -431,7 +427,6 @@ export class Manager {
         this.#hooks.log.error({ err: (error as Error).message }, 'could not save the process list');
       }
     }
-    this.#rotation.stop();
     this.#memoryGuard.stop();
     this.#cronRestarts.stop();
     await this.#watchRestarts.stop();
@@ -545,22 +540,12 @@ export class Manager {
     this.#entriesChanged();
   }
 
-  // Tells every per-app watcher (log rotation, and the policies below) that apps were added, removed or re-configured.
+  // Tells every per-app policy (memory limit, cron, file watching) that apps were added, removed or re-configured.
   #entriesChanged(): void {
-    this.#watchRotation();
     const entries = this.entries();
     this.#memoryGuard.sync(entries);
     this.#cronRestarts.sync(entries);
     this.#watchRestarts.sync(entries);
-  }
-
-  #watchRotation(): void {
-    const targets: RotationTarget[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.app.log_max_size <= 0 || entry.writers.length > 0) continue;
-      for (const path of [entry.logs.out, entry.logs.err]) if (path) targets.push({ path, maxBytes: entry.app.log_max_size, retain: entry.app.log_retain });
-    }
-    this.#rotation.setTargets(targets);
   }
 
   #announce(entries: ProcEntry[], event: string): void {

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArborError, describeValue } from '../errors.js';
+import { needsRotation, rotateFile } from '../logs/rotate.js';
 import type { OutputTarget } from '../spec/types.js';
 
 /** A stdio slot for spawn, and how to release what the parent holds once the child has its copy. */
@@ -19,11 +20,16 @@ const DISCARD_PATHS = new Set(['/dev/null', 'NULL']);
 
 const NOTHING_TO_CLOSE: OpenedOutput['close'] = () => undefined;
 
-// Turns an output target into a stdio slot: a path is appended to (parents created); fds we were given stay open.
-// Errors from the file system (EACCES, EISDIR, ...) are thrown as they are; the caller names the stream.
+// Turns an output target into a stdio slot: a path is appended to (parents created; a rotated file is rotated first
+// when it holds its maxBytes); fds we were given stay open. Errors from the file system (EACCES, EISDIR, ...) are
+// thrown as they are; the caller names the stream.
 export function openOutput(target: OutputTarget): OpenedOutput {
   if (target === 'inherit' || target === 'ignore') return { stdio: target, close: NOTHING_TO_CLOSE };
-  if (typeof target === 'object' && target !== null && typeof target.pipe === 'function') return { stdio: 'pipe', close: NOTHING_TO_CLOSE };
+  if (typeof target === 'object' && target !== null && 'pipe' in target) return { stdio: 'pipe', close: NOTHING_TO_CLOSE };
+  if (typeof target === 'object' && target !== null && 'file' in target) {
+    if (!DISCARD_PATHS.has(target.file) && needsRotation(target.file, target.maxBytes)) rotateFile(target.file, target.retain);
+    return openOutput(target.file);
+  }
   if (typeof target === 'number') {
     if (!Number.isSafeInteger(target) || target < 0) throw invalidTarget(target);
     return { stdio: target, close: NOTHING_TO_CLOSE };

@@ -104,7 +104,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
 
 // Gives a piped stream to the target that asked for it.
 function handOverPipe(target: LaunchRequest['stdout'], stream: Readable | null): void {
-  if (stream && typeof target === 'object' && target !== null) target.pipe(stream);
+  if (stream && typeof target === 'object' && target !== null && 'pipe' in target) target.pipe(stream);
 }
 
 // Opens one output stream, naming it in the error if the file system refuses.
@@ -116,7 +116,7 @@ function openStream(request: LaunchRequest, stream: 'stdout' | 'stderr'): Opened
     if (isArborError(error)) throw error;
     throw new ArborError(
       'E_LOG_IO',
-      `cannot start worker "${request.id}": its ${stream} file ${String(target)} cannot be opened: ${errorText(error)}`,
+      `cannot start worker "${request.id}": its ${stream} file ${typeof target === 'object' && target !== null && 'file' in target ? target.file : String(target)} cannot be opened: ${errorText(error)}`,
       { cause: error, details: { field: stream, value: target, errno: errnoCode(error) } },
     );
   }

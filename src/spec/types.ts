@@ -57,8 +57,19 @@ export interface IpcTarget {
   attach: (channel: { send(message: unknown): boolean; on(event: 'message', listener: (message: unknown) => void): unknown }) => void;
 }
 
-/** Where a worker's stdout and stderr go: a file path (appended), 'inherit', 'ignore', a file descriptor, or a pipe. */
-export type OutputTarget = string | number | 'inherit' | 'ignore' | PipeTarget;
+/**
+ * A log file with a size cap, applied each time the process starts: a file already holding maxBytes or more is
+ * renamed to file.1 (older ones shift up, keeping `retain`) before the new process opens a fresh one. The running
+ * process holds its descriptor, so between starts the file can pass the cap (pipe the output for a hard cap).
+ */
+export interface RotatedFileTarget {
+  file: string;
+  maxBytes: number;
+  retain: number;
+}
+
+/** Where a worker's stdout and stderr go: a file path (appended), a file rotated at starts, 'inherit', 'ignore', a file descriptor, or a pipe. */
+export type OutputTarget = string | number | 'inherit' | 'ignore' | PipeTarget | RotatedFileTarget;
 
 /** What a user writes for a worker (library API; camelCase). */
 export interface WorkerOptions extends LaunchOptions {

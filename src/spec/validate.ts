@@ -11,6 +11,7 @@ import type {
   OutputTarget,
   ReadinessPolicy,
   RestartType,
+  RotatedFileTarget,
   Shutdown,
   StrategyName,
   SupervisorSpec,
@@ -110,9 +111,18 @@ function unstable(value: WorkerOptions['unstable'], where: string): UnstablePoli
 function output(value: unknown, where: string, field: string): OutputTarget {
   if (value === undefined) return 'inherit';
   if (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function') return value as OutputTarget;
+  if (typeof value === 'object' && value !== null && 'file' in value) return rotatedFile(value as Partial<RotatedFileTarget>, where, field);
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  return fail('E_INVALID_SPEC', where, field, value, '"inherit", "ignore", a file path or a file descriptor');
+  return fail('E_INVALID_SPEC', where, field, value, '"inherit", "ignore", a file path, { file, maxBytes, retain } or a file descriptor');
+}
+
+function rotatedFile(value: Partial<RotatedFileTarget>, where: string, field: string): RotatedFileTarget {
+  const { file, maxBytes, retain } = value;
+  if (typeof file !== 'string' || file === '') return fail('E_INVALID_SPEC', where, `${field}.file`, file, 'a file path');
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes <= 0) return fail('E_INVALID_SPEC', where, `${field}.maxBytes`, maxBytes, 'a whole number of bytes > 0');
+  if (typeof retain !== 'number' || !Number.isSafeInteger(retain) || retain < 1) return fail('E_INVALID_SPEC', where, `${field}.retain`, retain, 'a whole number >= 1');
+  return { file, maxBytes, retain };
 }
 
 function ipcTarget(value: unknown, where: string): IpcTarget | null {

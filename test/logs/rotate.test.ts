@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isArborError } from '../../src/errors.js';
-import { needsRotation, rotateFile, RotationWatcher } from '../../src/logs/rotate.js';
+import { needsRotation, rotateFile } from '../../src/logs/rotate.js';
 import { linesOf, makeTempDir, numbersProblem, rotationSet, waitFor } from './helpers.js';
 
 let dir: string;
@@ -89,70 +89,6 @@ describe('needsRotation', () => {
   });
 });
 
-describe('RotationWatcher', () => {
-  it('rotates only the files over their limit and tells onRotated', async () => {
-    const big = join(dir, 'big.log');
-    const small = join(dir, 'small.log');
-    writeFileSync(big, 'x'.repeat(100));
-    writeFileSync(small, 'x'.repeat(10));
-    const rotatedCalls: string[] = [];
-    const watcher = new RotationWatcher([
-      { path: big, maxBytes: 50, retain: 2, onRotated: (path) => rotatedCalls.push(path) },
-      { path: small, maxBytes: 50, retain: 2, onRotated: (path) => rotatedCalls.push(path) },
-      { path: join(dir, 'missing.log'), maxBytes: 50, retain: 2 },
-    ]);
-    expect(await watcher.checkNow()).toEqual([big]);
-    expect(rotatedCalls).toEqual([big]);
-    expect(existsSync(`${big}.1`)).toBe(true);
-    expect(existsSync(`${small}.1`)).toBe(false);
-  });
-
-  it('checks every file of a long list, across its batches, and lets the event loop run in between', async () => {
-    const paths = Array.from({ length: 600 }, (_, index) => join(dir, `app-${index}.log`));
-    for (const [index, path] of paths.entries()) writeFileSync(path, index % 200 === 199 ? 'x'.repeat(100) : 'x');
-    const watcher = new RotationWatcher(paths.map((path) => ({ path, maxBytes: 50, retain: 1 })));
-    let checking = true;
-    let otherWorkRanDuringTheCheck = false;
-    setImmediate(() => (otherWorkRanDuringTheCheck = checking));
-    expect(await watcher.checkNow()).toEqual([paths[199], paths[399], paths[599]]);
-    checking = false;
-    expect(otherWorkRanDuringTheCheck).toBe(true);
-    expect(paths.filter((path) => existsSync(`${path}.1`))).toEqual([paths[199], paths[399], paths[599]]);
-  });
-
-  it('runs on its timer until stopped', async () => {
-    const path = join(dir, 'app.log');
-    const watcher = new RotationWatcher([{ path, maxBytes: 5, retain: 5 }], { intervalMs: 10 }).start();
-    try {
-      writeFileSync(path, 'first line');
-      await waitFor(() => existsSync(`${path}.1`), 2000, 'first rotation');
-      watcher.stop();
-      writeFileSync(path, 'second line');
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      expect(existsSync(`${path}.2`)).toBe(false);
-    } finally {
-      watcher.stop();
-    }
-  });
-
-  it('reports a failing onRotated through onError and keeps going', async () => {
-    const path = join(dir, 'app.log');
-    writeFileSync(path, 'x'.repeat(20));
-    const errors: unknown[] = [];
-    const watcher = new RotationWatcher(
-      [{ path, maxBytes: 10, retain: 1, onRotated: () => { throw new Error('boom'); } }],
-      { onError: (error) => errors.push(error) },
-    );
-    expect(await watcher.checkNow()).toEqual([path]);
-    expect(errors).toHaveLength(1);
-    expect(isArborError(errors[0], 'E_LOG_IO')).toBe(true);
-  });
-
-  it('rejects targets with a bad limit at the boundary', () => {
-    expect(() => new RotationWatcher([{ path: 'x', maxBytes: 0, retain: 1 }])).toThrow(expect.objectContaining({ code: 'E_INVALID_SPEC' }));
-  });
-});
-
 // A node child that prints the numbers from..to, one per line, in small batches spread over time.
 const WRITER = `
 const [from, to] = process.argv.slice(1).map(Number);
@@ -178,6 +114,16 @@ function startWriter(path: string, from: number, to: number): { child: ChildProc
   return { child, exited };
 }
 
+/** Rotates `path` whenever it holds maxBytes, every 5 ms, until stopped: as starts of the processes sharing a file (merged logs) do. */
+function rotateWhileRunning(path: string, maxBytes: number, retain: number, onRotated: () => void): { stop(): void } {
+  const timer = setInterval(() => {
+    if (!needsRotation(path, maxBytes)) return;
+    rotateFile(path, retain);
+    onRotated();
+  }, 5);
+  return { stop: () => clearInterval(timer) };
+}
+
 describe('lossless rotation under a live writer', () => {
   it('keeps every line of a child writing through an O_APPEND fd while its file is rotated', async () => {
     const path = join(dir, 'child.log');
@@ -185,12 +131,11 @@ describe('lossless rotation under a live writer', () => {
     let rotations = 0;
     let rotationsWhileRunning = 0;
     let running = true;
-    const watcher = new RotationWatcher(
-      [{ path, maxBytes: 2000, retain: 5, onRotated: () => { rotations += 1; if (running) rotationsWhileRunning += 1; } }],
-      { intervalMs: 5 },
-    );
     const writer = startWriter(path, 1, count);
-    watcher.start();
+    const watcher = rotateWhileRunning(path, 2000, 5, () => {
+      rotations += 1;
+      if (running) rotationsWhileRunning += 1;
+    });
     try {
       await writer.exited;
       running = false;
@@ -209,20 +154,11 @@ describe('lossless rotation under a live writer', () => {
     const path = join(dir, 'overlap.log');
     const perWriter = 4000;
     const writers: Promise<void>[] = [];
-    const watcher = new RotationWatcher(
-      [{
-        path,
-        maxBytes: 1500,
-        retain: 20,
-        onRotated: () => {
-          // The "restart": a new incarnation opens the path afresh while the old one still writes to the renamed file.
-          if (writers.length < 3) writers.push(startWriter(path, writers.length * perWriter + 1, (writers.length + 1) * perWriter).exited);
-        },
-      }],
-      { intervalMs: 5 },
-    );
     writers.push(startWriter(path, 1, perWriter).exited);
-    watcher.start();
+    const watcher = rotateWhileRunning(path, 1500, 20, () => {
+      // The "restart": a new incarnation opens the path afresh while the old one still writes to the renamed file.
+      if (writers.length < 3) writers.push(startWriter(path, writers.length * perWriter + 1, (writers.length + 1) * perWriter).exited);
+    });
     try {
       // Writers are added from onRotated; wait until the set stops growing and all have finished.
       let settled = 0;

@@ -46,6 +46,33 @@ describe('openOutput', () => {
     }
   });
 
+  it('rotates a capped file that holds maxBytes or more before opening a fresh one, keeping retain rotated files', () => {
+    const file = path.join(dir, 'out.log');
+    const target = { file, maxBytes: 10, retain: 2 };
+    const writeRun = (text: string): void => {
+      const output = openOutput(target);
+      try {
+        fs.writeSync(output.stdio as number, text);
+      } finally {
+        output.close();
+      }
+    };
+    writeRun('run 1 wrote enough\n');
+    writeRun('run 2 wrote enough\n');
+    writeRun('run 3\n'); // under the cap: the next run appends
+    writeRun('run 4\n');
+    writeRun('run 5\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('run 5\n');
+    expect(fs.readFileSync(`${file}.1`, 'utf8')).toBe('run 3\nrun 4\n');
+    expect(fs.readFileSync(`${file}.2`, 'utf8')).toBe('run 2 wrote enough\n');
+    expect(fs.existsSync(`${file}.3`), 'run 1 is beyond retain').toBe(false);
+  });
+
+  it('treats a capped /dev/null as discarding', () => {
+    const output = openOutput({ file: '/dev/null', maxBytes: 1, retain: 1 });
+    expect(output.stdio).toBe('ignore');
+  });
+
   it('opens a path for appending, creating parent directories, with mode 0640', () => {
     const file = path.join(dir, 'logs', 'api', 'out.log');
     const output = openOutput(file);

@@ -73,6 +73,23 @@ describe('spec validation', () => {
     expect(error.code).toBe(code);
   });
 
+  it.each([
+    [{ file: '', maxBytes: 10, retain: 1 }, 'stdout.file'],
+    [{ file: 'out.log', maxBytes: 0, retain: 1 }, 'stdout.maxBytes'],
+    [{ file: 'out.log', maxBytes: '10M', retain: 1 }, 'stdout.maxBytes'],
+    [{ file: 'out.log', maxBytes: 10, retain: 0 }, 'stdout.retain'],
+  ])('refuses the rotated stdout %j, naming %s', (stdout, field) => {
+    const error = refusal(supervisor({ id: 'root' }, [worker({ id: 'w', command: 'true', stdout } as never)]));
+    expect(error.code).toBe('E_INVALID_SPEC');
+    expect(error.message).toContain(field);
+  });
+
+  it('keeps a valid rotated stdout as given', () => {
+    const stdout = { file: 'out.log', maxBytes: 10, retain: 3 };
+    const spec = validateTree(supervisor({ id: 'root' }, [worker({ id: 'w', command: 'true', stdout })]), context);
+    expect(spec.kind === 'supervisor' && spec.children[0]).toMatchObject({ stdout });
+  });
+
   it('fills OTP and PM2 defaults', () => {
     const spec = validateTree(supervisor({ id: 'root' }, [sim('a')]), context);
     expect(spec).toMatchObject({ strategy: 'one_for_one', intensity: 1, period: 5, autoShutdown: 'never', shutdown: 'infinity' });
