@@ -14,14 +14,14 @@ export const IDLE_GC_ROUNDS = 6;
 
 /**
  * The next deep collection waits at least this many times the last one's duration after it, so collecting costs at
- * most 1 % of a core however often the daemon goes quiet (with 50 apps one takes about 65 ms: 13 collections).
+ * most 1 % of a core however often the daemon goes quiet (with 50 apps one takes about 65 ms of CPU: 13 collections).
  */
 export const IDLE_GC_COST_FACTOR = 100;
 
 /** V8's gc() as --expose-gc gives it; `flavor: 'last-resort'` also shrinks the heap and gives its free pages back. */
 export type ExposedGc = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
-/** The last deep collection: when it ended and how long it took (ms on the `now` clock). */
+/** The last deep collection: when it ended (ms on the `now` clock) and the CPU time it took (ms). */
 export interface LastCollection {
   endedAt: number;
   durationMs: number;
@@ -44,6 +44,8 @@ export function canFlushCode(v8Version: string = process.versions.v8): boolean {
 export interface IdleGcOptions {
   delayMs?: number;
   now?: () => number;
+  /** The process's CPU time so far in ms: a collection's cost, which wall time overstates on a busy machine. */
+  cpuMs?: () => number;
   /** Default: globalThis.gc, present when the daemon runs with --expose-gc (DAEMON_NODE_ARGS); none: no collections. */
   collect?: ExposedGc | null;
   setFlags?: (flags: string) => void;
@@ -54,6 +56,7 @@ export interface IdleGcOptions {
 export function createIdleGc(options: IdleGcOptions = {}): { touch(): void } {
   const delayMs = options.delayMs ?? IDLE_GC_DELAY_MS;
   const now = options.now ?? (() => performance.now());
+  const cpuMs = options.cpuMs ?? processCpuMs;
   const collect = options.collect !== undefined ? options.collect : typeof globalThis.gc === 'function' ? (globalThis.gc as ExposedGc) : null;
   if (collect === null) return { touch() {} };
   const setFlags = options.setFlags ?? setFlagsFromString;
@@ -70,10 +73,9 @@ export function createIdleGc(options: IdleGcOptions = {}): { touch(): void } {
     timer = null;
     const wait = idleCollectionDueAt(lastActivityAt, delayMs, last) - now();
     if (wait > 0) return schedule(wait);
-    const began = now();
+    const began = cpuMs();
     collectDeeply(collect, setFlags, flushCode);
-    const endedAt = now();
-    last = { endedAt, durationMs: endedAt - began };
+    last = { endedAt: now(), durationMs: cpuMs() - began };
   };
 
   return {
@@ -82,6 +84,11 @@ export function createIdleGc(options: IdleGcOptions = {}): { touch(): void } {
       if (timer === null) schedule(delayMs);
     },
   };
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 // Forced collections never age bytecode (V8 11.3: no function flushed after 20 gc() calls, 2355 after 8 ordinary
