@@ -31,6 +31,12 @@ export interface ManagerHooks {
   version: string;
 }
 
+/** The apps one start call creates, and how their supervisors get ids that nothing else uses. */
+interface DraftBatch {
+  created: ProcEntry[];
+  freeId(name: string, parentPath: string): string;
+}
+
 /** Restart intensity of the daemon's own supervisors: PM2 apps are independent, their crash loops end in `errored` instead. */
 const APP_SUPERVISOR = { strategy: 'one_for_one', intensity: 1_000_000, period: 1 } as const;
 
@@ -98,14 +104,15 @@ export class Manager {
     }
     warmUpUsage();
     const started: ProcEntry[] = [];
+    const batch: DraftBatch = { created: started, freeId: this.#supervisorIdPicker() };
     const byName = new Map(apps.map((app) => [app.name, app]));
     try {
       if (tree) {
-        const draft = this.#treeDraft(tree.root, byName, 'root', started);
+        const draft = this.#treeDraft(tree.root, byName, 'root', batch);
         await this.#startDraft(draft, 'root', started);
-        for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', started), 'root', started);
+        for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', batch), 'root', started);
       } else {
-        for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', started), 'root', started);
+        for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', batch), 'root', started);
       }
     } finally {
       this.#entriesChanged();
@@ -125,29 +132,29 @@ export class Manager {
   }
 
   // A supervisor for the app whose workers are its instances (none yet when autostart is off).
-  #appDraft(app: AppConfig, parentPath: string, created: ProcEntry[]): ChildDraft {
-    const id = this.#freeSupervisorId(app.name, parentPath);
+  #appDraft(app: AppConfig, parentPath: string, batch: DraftBatch): ChildDraft {
+    const id = batch.freeId(app.name, parentPath);
     const path = `${parentPath}/${id}`;
     for (const warning of ipcFallbackWarnings(app)) this.#hooks.log.warn({ name: app.name }, warning);
     const workers: ChildDraft[] = [];
     for (let instance = 0; instance < app.instances; instance += 1) {
       const entry = this.#newEntry(app, instance, path);
-      created.push(entry);
+      batch.created.push(entry);
       if (app.autostart) workers.push(worker(this.#workerOptions(entry)));
     }
     return supervisor({ id, ...APP_SUPERVISOR }, workers);
   }
 
-  #treeDraft(node: TreeNode, apps: Map<string, AppConfig>, parentPath: string, created: ProcEntry[]): ChildDraft {
+  #treeDraft(node: TreeNode, apps: Map<string, AppConfig>, parentPath: string, batch: DraftBatch): ChildDraft {
     if (node.kind === 'app') {
       // Inside a tree an app's crash is its supervisor's business: the app's own supervisor escalates at once
       // (intensity 0), so the tree's strategy decides who restarts and the tree's intensity bounds crash loops.
-      const draft = this.#appDraft(apps.get(node.app)!, parentPath, created);
+      const draft = this.#appDraft(apps.get(node.app)!, parentPath, batch);
       if (draft.kind === 'supervisor') Object.assign(draft.options, { intensity: 0, restart: node.restart ?? 'permanent', significant: node.significant ?? false });
       return draft;
     }
     const id = node.options.id;
-    return supervisor(node.options, node.children.map((child) => this.#treeDraft(child, apps, `${parentPath}/${id}`, created)));
+    return supervisor(node.options, node.children.map((child) => this.#treeDraft(child, apps, `${parentPath}/${id}`, batch)));
   }
 
   #newEntry(app: AppConfig, instance: number, supervisorPath: string): ProcEntry {
@@ -511,17 +518,32 @@ export class Manager {
     return new Set([...this.#entries.values()].map((entry) => entry.name));
   }
 
-  #freeSupervisorId(name: string, parentPath: string): string {
-    const taken = new Set<string>();
-    try {
-      for (const child of this.#tree.children(parentPath)) taken.add(child.id);
-    } catch {
-      // the parent is being created in the same draft
-    }
-    for (const entry of this.#entries.values()) taken.add(entry.supervisorPath.slice(entry.supervisorPath.lastIndexOf('/') + 1));
-    let id = name;
-    for (let copy = 2; taken.has(id); copy += 1) id = `${name}~${copy}`;
-    return id;
+  // Picks app supervisor ids for one batch: unused by any app and by the parent's children (`name`, else `name~2`...).
+  // What is taken is gathered once per batch, not once per app, so starting n apps stays O(n).
+  #supervisorIdPicker(): DraftBatch['freeId'] {
+    const used = new Set<string>();
+    for (const entry of this.#entries.values()) used.add(entry.supervisorPath.slice(entry.supervisorPath.lastIndexOf('/') + 1));
+    const childIds = new Map<string, Set<string>>();
+    const childrenOf = (parentPath: string): Set<string> => {
+      let ids = childIds.get(parentPath);
+      if (ids === undefined) {
+        ids = new Set();
+        try {
+          for (const child of this.#tree.children(parentPath)) ids.add(child.id);
+        } catch {
+          // the parent is being created in the same draft
+        }
+        childIds.set(parentPath, ids);
+      }
+      return ids;
+    };
+    return (name, parentPath) => {
+      const siblings = childrenOf(parentPath);
+      let id = name;
+      for (let copy = 2; used.has(id) || siblings.has(id); copy += 1) id = `${name}~${copy}`;
+      used.add(id);
+      return id;
+    };
   }
 
   // Applies a --watch request to the apps of the chosen processes (watching is per app: all its processes change, as

@@ -96,6 +96,21 @@ describe('the daemon', () => {
     for (const proc of before) expect(isRunning(proc.pid)).toBe(false);
   });
 
+  it('with force runs apps of one name side by side, in one start and across starts', async () => {
+    const twin = (): AppConfig => app({ name: 'twin', script: fixture('graceful-exit.js') });
+    await rpc.call('start', { apps: [twin(), twin()], force: true });
+    await rpc.call('start', { apps: [twin()], force: true });
+    const procs = await list();
+    expect(procs.map((proc) => [proc.name, proc.pm_id, proc.pm2_env.status])).toEqual([
+      ['twin', 0, 'online'],
+      ['twin', 1, 'online'],
+      ['twin', 2, 'online'],
+    ]);
+    expect(new Set(procs.map((proc) => proc.pid)).size).toBe(3);
+    await rpc.call('delete', { targets: ['twin'] });
+    expect(await list()).toEqual([]);
+  });
+
   it('ends a crash-looping app in errored, restart_time and unstable_restarts counted', async () => {
     await rpc.call('start', { apps: [app({ name: 'loop', script: fixture('exit-with.js'), args: ['1', '20'], min_uptime: 1000, max_restarts: 4 })] });
     const errored = await waitForStatus('loop', 'errored');
