@@ -10,7 +10,7 @@ import type { HomePaths } from './home.js';
 import { supervisor, worker } from '../spec/builders.js';
 import type { ChildDraft, OutputTarget } from '../spec/types.js';
 import type { TreeEvent } from '../supervisor/events.js';
-import { start, type Tree } from '../tree.js';
+import { start, type ChildInfo, type Tree } from '../tree.js';
 import { instanceLogs, ipcFallbackWarnings, workerOptions } from './app-spec.js';
 import { describeEntry, restartTime, type LiveState } from './describe.js';
 import { PidFiles, pidFilePath } from './pid-files.js';
@@ -344,25 +344,24 @@ export class Manager {
 
   /** The jlist objects of the given entries (default all), with one batched CPU/memory sample. */
   describe(entries: ProcEntry[] = this.entries()): ProcessDescription[] {
-    const live = entries.map((entry) => this.#liveState(entry));
+    const live = this.#liveStates(entries);
     const usage = this.#lastUsage;
     return entries.map((entry, index) => describeEntry(entry, live[index]!, usage.get(live[index]!.pid ?? -1), this.#hooks.version));
   }
 
   /** The `ls` view of every entry, with the last CPU/memory sample. */
   summarize(): ProcessSummary[] {
-    return this.entries().map((entry) => {
-      const live = this.#liveState(entry);
-      return summarizeEntry(entry, live, this.#lastUsage.get(live.pid ?? -1));
-    });
+    const entries = this.entries();
+    const live = this.#liveStates(entries);
+    return entries.map((entry, index) => summarizeEntry(entry, live[index]!, this.#lastUsage.get(live[index]!.pid ?? -1)));
   }
 
   #lastUsage = new Map<number, { memory: number; cpu: number }>();
 
   /** Refreshes CPU/memory of the running processes in one batched call; `list` calls it first. */
   async refreshUsage(): Promise<void> {
-    const pids = this.entries()
-      .map((entry) => this.#liveState(entry).pid)
+    const pids = this.#liveStates(this.entries())
+      .map((live) => live.pid)
       .filter((pid): pid is number => pid !== null);
     this.#lastUsage = await sampleUsage(pids);
   }
@@ -500,7 +499,7 @@ export class Manager {
     return this.#childInfo(entry) !== undefined;
   }
 
-  #childInfo(entry: ProcEntry): ReturnType<Tree['children']>[number] | undefined {
+  #childInfo(entry: ProcEntry): ChildInfo | undefined {
     try {
       return this.#tree.children(entry.supervisorPath).find((child) => child.id === String(entry.pmId));
     } catch {
@@ -509,9 +508,14 @@ export class Manager {
   }
 
   #liveState(entry: ProcEntry): LiveState {
-    const child = this.#childInfo(entry);
-    if (!child) return { status: 'stopped', pid: null };
-    return { status: child.status as ProcessStatus, pid: child.pid };
+    return liveStateOf(this.#childInfo(entry));
+  }
+
+  // The live states of many entries from one walk of the tree: linear in the entries, where #liveState for each
+  // would look every app's supervisor up among all of them (ls and jlist with 1000 apps).
+  #liveStates(entries: readonly ProcEntry[]): LiveState[] {
+    const byPath = this.#tree.childrenByPath();
+    return entries.map((entry) => liveStateOf(byPath.get(entry.supervisorPath)?.find((child) => child.id === String(entry.pmId))));
   }
 
   #appNames(): Set<string> {
@@ -618,4 +622,9 @@ export class Manager {
         return;
     }
   }
+}
+
+// A worker's status and pid as the table shows them; a worker the tree no longer holds is stopped.
+function liveStateOf(child: ChildInfo | undefined): LiveState {
+  return child === undefined ? { status: 'stopped', pid: null } : { status: child.status as ProcessStatus, pid: child.pid };
 }
