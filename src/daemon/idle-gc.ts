@@ -1,6 +1,7 @@
 // Gives memory back once the daemon goes quiet: a deep collection a few seconds after the last activity, so a burst
 // (50 apps started, a flood of requests) does not leave the idle daemon's RSS high until some later allocation.
 import { setFlagsFromString } from 'node:v8';
+import { realClock } from '../runtime/clock.js';
 
 /** How long the daemon must be quiet before it collects. */
 export const IDLE_GC_DELAY_MS = 3000;
@@ -43,6 +44,7 @@ export function canFlushCode(v8Version: string = process.versions.v8): boolean {
 /** What createIdleGc works with; the defaults are the process's own. */
 export interface IdleGcOptions {
   delayMs?: number;
+  /** Default: realClock.now (process.hrtime; `performance` would load perf_hooks into the daemon). */
   now?: () => number;
   /** The process's CPU time so far in ms: a collection's cost, which wall time overstates on a busy machine. */
   cpuMs?: () => number;
@@ -55,7 +57,7 @@ export interface IdleGcOptions {
 // Returns `touch()`: call it on every bit of activity; the deep collection runs once things have been quiet long enough.
 export function createIdleGc(options: IdleGcOptions = {}): { touch(): void } {
   const delayMs = options.delayMs ?? IDLE_GC_DELAY_MS;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? realClock.now;
   const cpuMs = options.cpuMs ?? processCpuMs;
   const collect = options.collect !== undefined ? options.collect : typeof globalThis.gc === 'function' ? (globalThis.gc as ExposedGc) : null;
   if (collect === null) return { touch() {} };
