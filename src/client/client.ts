@@ -1,10 +1,11 @@
 // The programmatic client of the daemon: typed promise methods for every RPC, the event bus, and killing the daemon.
 //
-// Loaded by every CLI command that talks to the daemon, so it imports only the connection, the launcher and node:events.
+// Loaded by every CLI command that talks to the daemon, so it imports only the connection, the launcher and node:events
+// (the config validator, for start() with PM2's app options, is loaded when such apps are given).
 
 import { EventEmitter } from 'node:events';
 import { ArborError } from '../errors.js';
-import type { AppConfig, TreeConfig } from '../config/types.js';
+import type { TreeConfig } from '../config/types.js';
 import { resolveHome } from '../daemon/home.js';
 import type { HomePaths } from '../daemon/home.js';
 import { isProcessAlive } from '../daemon/lock.js';
@@ -15,6 +16,7 @@ import type { RpcConnection } from './connection.js';
 import { daemonEntry } from './daemon-entry.js';
 import { ensureDaemon } from './launch-daemon.js';
 import type { ProcessDescription, ProcessSummary } from './types.js';
+import { normalizeAppInputs, type AppInput } from './app-input.js';
 
 /** Options of connect. */
 export interface ClientOptions {
@@ -28,8 +30,16 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** What start takes: apps, or apps with the tree section of their ecosystem file. */
-export type StartInput = AppConfig[] | { apps: AppConfig[]; tree?: TreeConfig };
+/** What start takes: apps (PM2's app options, or AppConfigs arbor normalized), or apps with the tree section of their ecosystem file. */
+export type StartInput = AppInput[] | { apps: AppInput[]; tree?: TreeConfig };
+
+/** Options of start. */
+export interface StartOptions {
+  /** Start the apps even when apps of the same names run. */
+  force?: boolean;
+  /** Receives each warning about the apps' options (default: process.emitWarning). */
+  onWarning?: (warning: string) => void;
+}
 
 /** Options of restart and reload. */
 export interface RestartOptions {
@@ -78,7 +88,7 @@ export interface ArborClient {
   /** Calls any method of the contract with its typed params. */
   call<M extends DaemonMethod>(method: M, params: DaemonApi[M]['params']): Promise<DaemonApi[M]['result']>;
   ping(): Promise<DaemonApi['ping']['result']>;
-  start(input: StartInput, options?: { force?: boolean }): Promise<ProcessDescription[]>;
+  start(input: StartInput, options?: StartOptions): Promise<ProcessDescription[]>;
   stop(targets: Target | Target[], options?: StopOptions): Promise<ProcessDescription[]>;
   restart(targets: Target | Target[], options?: RestartOptions): Promise<ProcessDescription[]>;
   reload(targets: Target | Target[], options?: RestartOptions): Promise<ProcessDescription[]>;
@@ -113,7 +123,7 @@ export async function connect(options: ClientOptions = {}): Promise<ArborClient>
   const home = resolveHome(options.home === undefined ? env : { ...env, ARBOR_HOME: options.home });
   if (options.autoStart === false) {
     const connection = await openConnection(home.socket, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
-    return createClient(connection, home, false);
+    return createClient(connection, home, false, env);
   }
   const entry = daemonEntry(env);
   const ensured = await ensureDaemon(home, {
@@ -122,11 +132,11 @@ export async function connect(options: ClientOptions = {}): Promise<ArborClient>
     env,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  return createClient(ensured.connection, home, ensured.started);
+  return createClient(ensured.connection, home, ensured.started, env);
 }
 
-// Wraps an open connection in the typed methods.
-export function createClient(connection: RpcConnection, home: HomePaths, started: boolean): ArborClient {
+// Wraps an open connection in the typed methods; `env` is the shell environment of apps given as PM2's options.
+export function createClient(connection: RpcConnection, home: HomePaths, started: boolean, env: NodeJS.ProcessEnv = process.env): ArborClient {
   const call = <M extends DaemonMethod>(method: M, params: DaemonApi[M]['params']): Promise<DaemonApi[M]['result']> =>
     connection.call<DaemonApi[M]['result']>(method, params);
   const targetList = (targets: Target | Target[]): Target[] => (Array.isArray(targets) ? [...targets] : [targets]);
@@ -137,10 +147,11 @@ export function createClient(connection: RpcConnection, home: HomePaths, started
     started,
     call,
     ping: () => call('ping', undefined),
-    start: (input, options = {}) => {
+    start: async (input, options = {}) => {
       const { apps, tree } = Array.isArray(input) ? { apps: input, tree: undefined } : input;
+      const onWarning = options.onWarning ?? ((warning: string) => process.emitWarning(warning, 'ArborConfigWarning'));
       return call('start', {
-        apps,
+        apps: await normalizeAppInputs(apps, { cwd: process.cwd(), env, onWarning }),
         ...(tree === undefined ? {} : { tree }),
         ...(options.force === undefined ? {} : { force: options.force }),
       });

@@ -11,8 +11,10 @@ export {
   type RestartOptions,
   type ScaleInput,
   type StartInput,
+  type StartOptions,
   type StopOptions,
 } from './client.js';
+export type { AppInput } from './app-input.js';
 export type { DaemonApi, DaemonEvents, DaemonMethod, LogFiles, Target, WatchChange } from './api.js';
 export type { ArborEnvExtras, ExecMode, LastExit, Pm2Env, ProcessDescription, ProcessStatus } from './types.js';
 export type { AppConfig, EcosystemConfig, TreeConfig } from '../config/types.js';

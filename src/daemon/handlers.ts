@@ -1,6 +1,7 @@
 // The RPC handlers: check each request's shape at the boundary, then hand it to the manager.
 import type { WatchChange } from '../client/api.js';
 import type { AppConfig, TreeConfig } from '../config/types.js';
+import { normalizedAppProblem } from '../config/normalized.js';
 import { ArborError, describeValue } from '../errors.js';
 import type { Manager } from './manager.js';
 
@@ -32,11 +33,21 @@ function text(params: Params, field: string, method: string, optional = false): 
 
 function apps(params: Params): AppConfig[] {
   const value = params.apps;
-  if (!Array.isArray(value) || value.length === 0 || !value.every((app) => typeof app === 'object' && app !== null && typeof (app as AppConfig).name === 'string' && typeof (app as AppConfig).script === 'string')) {
+  if (!Array.isArray(value) || value.length === 0) {
     throw new ArborError('E_BAD_REQUEST', `start: apps must be a non-empty list of validated app configs (name, script, ...), got ${describeValue(value)}`, {
       details: { field: 'apps', value },
     });
   }
+  value.forEach((app: unknown, index) => {
+    const problem = normalizedAppProblem(app);
+    if (problem === undefined) return;
+    const name = typeof (app as { name?: unknown } | null)?.name === 'string' ? ` (${(app as { name: string }).name})` : '';
+    throw new ArborError(
+      'E_BAD_REQUEST',
+      `start: apps[${index}]${name} is not a validated app config: ${problem.field} must be ${problem.allowed}, got ${describeValue(problem.value)} (the client's start() validates PM2's app options)`,
+      { details: { field: `apps[${index}].${problem.field}`, value: problem.value, allowed: problem.allowed } },
+    );
+  });
   return value as AppConfig[];
 }
 

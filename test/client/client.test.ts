@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type ArborClient } from '../../src/client/client.js';
 import { chooseDaemonEntry, packageRoot, packageVersion, type DaemonEntryContext } from '../../src/client/daemon-entry.js';
-import type { AppConfig, TreeConfig } from '../../src/config/types.js';
+import type { TreeConfig } from '../../src/config/types.js';
+import { normalizeApp } from '../../src/config/validate.js';
 import { ensureHome } from '../../src/daemon/home.js';
 import type { HomePaths } from '../../src/daemon/home.js';
 import { isProcessAlive, readPidFile } from '../../src/daemon/lock.js';
@@ -74,7 +75,7 @@ describe('ArborClient methods', () => {
   it('send each method with the params of the contract', async () => {
     const { paths, received } = await serve();
     const client = await open(paths);
-    const app = { name: 'api' } as AppConfig;
+    const app = normalizeApp({ name: 'api', script: 'api.js' }, { index: 0 }, { baseDir: '/srv', shellEnv: {} }).app;
     const tree = { root: { kind: 'supervisor', options: { id: 'root' }, children: [] }, unlisted: ['api'] } as TreeConfig;
     await client.start([app]);
     await client.start({ apps: [app], tree }, { force: true });
@@ -126,6 +127,26 @@ describe('ArborClient methods', () => {
       { method: 'sendData', params: { target: 'api', data: { hello: 1 } } },
       { method: 'describe', params: { target: 'x' } },
     ]);
+  });
+
+  it("normalizes PM2's app options on the client's side: paths from its cwd, env over its environment, warnings to onWarning", async () => {
+    const { paths, received } = await serve();
+    const env = { PATH: '/usr/bin', FROM_SHELL: 'yes' };
+    const client = await connect({ home: paths.home, autoStart: false, env });
+    clients.push(client);
+    const warnings: string[] = [];
+    await client.start([{ name: 'api', script: './api.js', instances: '2', env: { PORT: 3000 }, max_memory_restart: '200M', colour: 1 }], { onWarning: (warning) => warnings.push(warning) });
+    const sent = (received[0]!.params as { apps: Array<Record<string, unknown>> }).apps[0]!;
+    expect(sent).toMatchObject({ name: 'api', script: join(process.cwd(), 'api.js'), cwd: process.cwd(), instances: 2, max_memory_restart: 200 * 1024 * 1024 });
+    expect(sent.env).toMatchObject({ FROM_SHELL: 'yes', PORT: '3000' });
+    expect(warnings).toEqual([expect.stringContaining('unknown key "colour"')]);
+
+    // A bad option fails before anything is sent, naming the app, the field and the value.
+    const error = await client.start([{ name: 'bad', script: 'api.js', instances: 'lots' }]).catch((caught: unknown) => caught);
+    expect(isArborError(error)).toBe(true);
+    expect((error as ArborError).message).toMatch(/instances.*"lots"/);
+    expect((error as ArborError).message).toContain('(bad)');
+    expect(received).toHaveLength(1);
   });
 
   it("rejects with an ArborError carrying the daemon's code and message", async () => {

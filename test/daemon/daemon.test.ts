@@ -126,6 +126,15 @@ describe('the daemon', () => {
     await expect(rpc.call('start', { apps: [app({ name: 'keep', script: fixture('graceful-exit.js') })] })).rejects.toMatchObject({ code: 'E_NAME_CLASH' });
     await expect(rpc.call('start', { apps: 'not a list' })).rejects.toMatchObject({ code: 'E_BAD_REQUEST' });
     await expect(rpc.call('start', { apps: [{ ...app({ name: 'gone', script: fixture('graceful-exit.js') }), script: '/nonexistent/app.js' }] })).rejects.toMatchObject({ code: 'E_SCRIPT_NOT_FOUND' });
+    // PM2's options sent raw (the client normalizes them; a hand-made request does not) are refused, not half-run.
+    await expect(rpc.call('start', { apps: [{ name: 'raw', script: fixture('graceful-exit.js') }] })).rejects.toMatchObject({
+      code: 'E_BAD_REQUEST',
+      message: expect.stringContaining('apps[0] (raw) is not a validated app config: cwd must be an absolute path, got undefined'),
+    });
+    await expect(rpc.call('start', { apps: [{ ...app({ name: 'half', script: fixture('graceful-exit.js') }), instances: 'lots' }] })).rejects.toMatchObject({
+      code: 'E_BAD_REQUEST',
+      details: { field: 'apps[0].instances', value: 'lots' },
+    });
     await expect(rpc.call('no-such-method')).rejects.toMatchObject({ code: 'E_BAD_REQUEST' });
     await expect(rpc.call('scale', { name: 'keep' })).rejects.toMatchObject({ code: 'E_BAD_REQUEST' });
     expect(await rpc.call('ping')).toMatchObject({ msg: 'pong' });

@@ -60,7 +60,7 @@ export function fakeClient(state: FakeState, home = '/tmp/arbor-fake-home'): Fak
     start: (input, options) =>
       answer('start', [input, options], () => {
         const apps = Array.isArray(input) ? input : input.apps;
-        return apps.map((app, index) => makeProcess({ name: app.name, pm_id: state.procs.length + index }));
+        return apps.map((app, index) => makeProcess({ name: app.name as string, pm_id: state.procs.length + index }));
       }),
     stop: (targets) => answer('stop', [targets], () => byTargets(targets)),
     restart: (targets, options) => answer('restart', [targets, options], () => byTargets(targets)),
