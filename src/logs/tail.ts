@@ -152,7 +152,8 @@ export function followFile(path: string, onData: (text: string) => void, options
       if (bytesRead === 0) return;
       file.position += bytesRead;
       const text = file.decoder.write(buffer.subarray(0, bytesRead));
-      if (text !== '') onData(text);
+      // A read issued before close() can finish after it, with lines written since: nothing is reported once closed.
+      if (text !== '' && !closed) onData(text);
     }
   };
 
