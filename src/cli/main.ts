@@ -4,9 +4,7 @@
 // Kept to what every command needs; each command's module is imported only when that command runs (see commands/dispatch.ts).
 
 import { runCli } from './commands/dispatch.js';
-import { processIo } from './process-io.js';
+import { exitWhenFlushed, processIo } from './process-io.js';
 
 // No top-level await: the CLI is bundled as CommonJS (see scripts/build-cli.mjs).
-void runCli(process.argv.slice(2), processIo()).then((code) => {
-  process.exitCode = code;
-});
+void runCli(process.argv.slice(2), processIo()).then(exitWhenFlushed);

@@ -37,3 +37,10 @@ export function processIo(): CliIo {
 
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdin, onInterrupt };
 }
+
+// Ends the process with `code` once stdout and stderr have taken what was written. A config file is user code: a
+// timer or a server it started (`arbor startOrRestart app.js` naming a script) must not keep the command running.
+export function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -85,6 +85,20 @@ describe.concurrent('a bad ecosystem file', { timeout: E2E_TEST_TIMEOUT_MS }, ()
     expect(summarize(await session.jlist())).toEqual(before);
   });
 
+  e2e('config files are user code: what they leave running (a server, a timer) does not keep the command from ending', async ({ session }) => {
+    // A script named where a config is expected (PM2 requires it too): app.js runs and keeps its timers, the error is printed.
+    const script = await session.run(['startOrRestart', 'app.js'], { timeoutMs: 15_000 });
+    expect(script.timedOut, describeResult(script)).toBe(false);
+    expect(script.code, describeResult(script)).toBe(1);
+    expect(script.stderr).toContain('no apps found');
+
+    writeFileSync(join(session.project, 'timer.config.js'), "setInterval(() => {}, 1000);\nmodule.exports = { apps: [{ name: 'timed', script: 'app.js' }] };\n");
+    const timed = await session.run(['start', 'timer.config.js'], { timeoutMs: 15_000 });
+    expect(timed.timedOut, describeResult(timed)).toBe(false);
+    expect(timed.code, describeResult(timed)).toBe(0);
+    expect((await session.proc('timed')).pm2_env.status).toBe('online');
+  });
+
   e2e('a YAML syntax error names the file and exits 1', async ({ session }) => {
     writeFileSync(join(session.project, 'broken.yaml'), 'apps:\n  - name: x\n    script: app.js\n   env: [unclosed\n');
     const result = await session.run(['start', 'broken.yaml']);
