@@ -19,13 +19,18 @@ export interface AppInputContext {
 
 // The apps as the daemon takes them; throws the config error (app, field, value, what is allowed) of the first bad one.
 export async function normalizeAppInputs(apps: readonly AppInput[], context: AppInputContext): Promise<AppConfig[]> {
-  if (apps.every(isNormalizedApp)) return [...apps];
-  // Loaded only when needed: the CLI hands over normalized apps and never pays for the validator here.
-  const { normalizeApp } = await import('../config/validate.js');
-  return apps.map((app, index) => {
-    if (isNormalizedApp(app)) return app;
+  // Loaded at the first app that needs it: the CLI hands over normalized apps and never pays for the validator here.
+  let normalizeApp: typeof import('../config/validate.js').normalizeApp | undefined;
+  const configs: AppConfig[] = [];
+  for (const [index, app] of apps.entries()) {
+    if (isNormalizedApp(app)) {
+      configs.push(app);
+      continue;
+    }
+    normalizeApp ??= (await import('../config/validate.js')).normalizeApp;
     const { app: normalized, warnings } = normalizeApp(app, { index }, { baseDir: context.cwd, shellEnv: context.env });
     for (const warning of warnings) context.onWarning(warning);
-    return normalized;
-  });
+    configs.push(normalized);
+  }
+  return configs;
 }

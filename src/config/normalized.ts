@@ -27,7 +27,7 @@ export function normalizedAppProblem(app: unknown): { field: string; value: unkn
 
 // True for a config arbor's own normalization made; `source` (where it came from) is what raw PM2 options never have.
 export function isNormalizedApp(app: unknown): app is AppConfig {
-  return isObject(app) && isObject(app['source']) && normalizedAppProblem(app) === undefined;
+  return normalizedAppProblem(app) === undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -501,7 +501,7 @@ export class Manager {
 
   #childInfo(entry: ProcEntry): ChildInfo | undefined {
     try {
-      return this.#tree.children(entry.supervisorPath).find((child) => child.id === String(entry.pmId));
+      return workerOf(this.#tree.children(entry.supervisorPath), entry);
     } catch {
       return undefined;
     }
@@ -515,7 +515,7 @@ export class Manager {
   // would look every app's supervisor up among all of them (ls and jlist with 1000 apps).
   #liveStates(entries: readonly ProcEntry[]): LiveState[] {
     const byPath = this.#tree.childrenByPath();
-    return entries.map((entry) => liveStateOf(byPath.get(entry.supervisorPath)?.find((child) => child.id === String(entry.pmId))));
+    return entries.map((entry) => liveStateOf(workerOf(byPath.get(entry.supervisorPath) ?? [], entry)));
   }
 
   #appNames(): Set<string> {
@@ -622,6 +622,11 @@ export class Manager {
         return;
     }
   }
+}
+
+// The entry's worker among its app supervisor's children (the worker's id is the pm_id).
+function workerOf(children: readonly ChildInfo[], entry: ProcEntry): ChildInfo | undefined {
+  return children.find((child) => child.id === String(entry.pmId));
 }
 
 // A worker's status and pid as the table shows them; a worker the tree no longer holds is stopped.
