@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { packageVersion } from '../client/daemon-entry.js';
 import { isArborError } from '../errors.js';
+import { nativeSpawnerStatus } from '../runtime/native-spawner.js';
 import { createHandlers } from './handlers.js';
 import { createIdleGc } from './idle-gc.js';
 import { ensureHome, resolveHome } from './home.js';
@@ -69,7 +70,8 @@ export async function runDaemon(): Promise<void> {
   // A bug in one request must not take every app down with the daemon: log it and carry on.
   process.on('uncaughtException', (error) => log.error({ err: { message: error.message, stack: error.stack } }, 'uncaught exception'));
   process.on('unhandledRejection', (error) => log.error({ err: isArborError(error) ? error.toJSON() : String(error) }, 'unhandled rejection'));
-  log.info({ home: paths.home, socket: paths.socket, version }, 'daemon ready');
+  const spawner = nativeSpawnerStatus();
+  log.info({ home: paths.home, socket: paths.socket, version, spawner: spawner.spawner ? 'native' : 'child_process', spawnerNote: spawner.reason }, 'daemon ready');
 }
 
 // Wraps each handler so that every request counts as activity.

@@ -2,34 +2,47 @@
 import { spawn as spawnChild } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { ArborError, isArborError } from '../errors.js';
-import { signalGroup, signalLeader } from '../process/kill-tree.js';
-import { openOutput } from '../process/output.js';
+import { isArborError } from '../errors.js';
 import type { OpenedOutput } from '../process/output.js';
 import type { Driver, LaunchRequest, ProcessHandle, ProcessListener } from './driver.js';
+import { nativeCanStart, spawnNative } from './native-process.js';
+import { nativeSpawnerStatus } from './native-spawner.js';
+import { closeAll, errorText, groupHandle, killRestOfGroup, openOutputs, spawnFailure } from './spawn-support.js';
+import type { Warn } from './spawn-support.js';
 
 /** Options of the real driver. */
 export interface RealDriverOptions {
   /** Receives problems that have no listener callback (e.g. a signal that could not be sent); default process.emitWarning. */
   onWarning?: (message: string) => void;
+  /**
+   * How processes start. 'auto' (the default): through arbor's native spawner where it is built and the request
+   * allows (see src/runtime/native-process.ts), else child_process.spawn. 'node': always child_process.spawn.
+   */
+  spawner?: 'auto' | 'node';
 }
 
-// Creates a driver that spawns real processes: detached (pgid = pid), stdin ignored, stdout/stderr to files or fds,
-// no pipes held; `ignored` is never called (a real exec either runs or fails). Children stay referenced, so the host's event loop lives while they run and every exit is observed;
-// a host that wants to end stops its tree first. When a leader exits, the rest of its group is SIGKILLed before
-// `exited` is reported, so no grandchild outlives its worker (an OTP link) or keeps holding its ports.
+// Creates a driver that spawns real processes: each leads a process group of its own, stdin ignored, stdout/stderr
+// to files or fds, no pipes held unless asked for; `ignored` is never called (a real exec either runs or fails).
+// Children stay referenced, so the host's event loop lives while they run and every exit is observed; a host that
+// wants to end stops its tree first. When a leader exits, the rest of its group is SIGKILLed before `exited` is
+// reported, so no grandchild outlives its worker (an OTP link) or keeps holding its ports.
 export function createRealDriver(options: RealDriverOptions = {}): Driver {
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'ArborWarning'));
-  return { spawn: (request, listener) => spawnProcess(request, listener, warn) };
+  const native = options.spawner === 'node' ? null : nativeSpawnerStatus().spawner;
+  return {
+    spawn: (request, listener) =>
+      native !== null && nativeCanStart(request) ? spawnNative(native, request, listener, warn) : spawnProcess(request, listener, warn),
+  };
 }
 
-function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (message: string) => void): ProcessHandle {
+// child_process.spawn: detached (a session and group of its own), exec awaited before it returns.
+function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: Warn): ProcessHandle {
   const { launch } = request;
-  // The group to signal: set once exec succeeded, cleared once the leader has exited and its group was killed
-  // (from then on the id may be reused by an unrelated process).
+  // The group to signal: set once exec succeeded, cleared once the leader has exited and its group was killed.
   let pgid: number | undefined;
   let channel: ChildProcess | null = null;
   const handle: ProcessHandle = {
+    ...groupHandle(request, () => pgid, warn),
     send(message) {
       if (channel === null || !channel.connected) return false;
       try {
@@ -39,24 +52,13 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: (
         return false;
       }
     },
-    signalGroup(signal) {
-      if (pgid === undefined) return;
-      try {
-        if (request.killTree === false) signalLeader(pgid, signal);
-        else signalGroup(pgid, signal);
-      } catch (error) {
-        warn(`could not send ${signal} to worker "${request.id}" (process group ${pgid}): ${errorText(error)}`);
-      }
-    },
   };
 
-  const outputs: OpenedOutput[] = [];
+  let outputs: OpenedOutput[] = [];
   let child: ChildProcess;
   try {
-    const stdout = openStream(request, 'stdout');
-    outputs.push(stdout);
-    const stderr = openStream(request, 'stderr');
-    outputs.push(stderr);
+    outputs = openOutputs(request);
+    const [stdout, stderr] = outputs as [OpenedOutput, OpenedOutput];
     child = spawnChild(launch.file, launch.args, {
       cwd: launch.cwd,
       env: launch.env,
@@ -107,49 +109,3 @@ function handOverPipe(target: LaunchRequest['stdout'], stream: Readable | null):
   if (stream && typeof target === 'object' && target !== null && 'pipe' in target) target.pipe(stream);
 }
 
-// Opens one output stream, naming it in the error if the file system refuses.
-function openStream(request: LaunchRequest, stream: 'stdout' | 'stderr'): OpenedOutput {
-  const target = request[stream];
-  try {
-    return openOutput(target);
-  } catch (error) {
-    if (isArborError(error)) throw error;
-    throw new ArborError(
-      'E_LOG_IO',
-      `cannot start worker "${request.id}": its ${stream} file ${typeof target === 'object' && target !== null && 'file' in target ? target.file : String(target)} cannot be opened: ${errorText(error)}`,
-      { cause: error, details: { field: stream, value: target, errno: errnoCode(error) } },
-    );
-  }
-}
-
-// SIGKILLs whatever is left of the group after its leader exited; a group already gone is the normal case.
-function killRestOfGroup(pgid: number, id: string, warn: (message: string) => void): void {
-  try {
-    signalGroup(pgid, 'SIGKILL');
-  } catch (error) {
-    warn(`could not kill the rest of process group ${pgid} of worker "${id}": ${errorText(error)}`);
-  }
-}
-
-function spawnFailure(request: LaunchRequest, error: unknown): ArborError {
-  const { file, cwd } = request.launch;
-  const errno = errnoCode(error);
-  return new ArborError(
-    'E_SPAWN_FAILED',
-    `cannot start worker "${request.id}": exec of ${file} in ${cwd} failed with ${errno ?? 'an error'} (${errorText(error)})`,
-    { cause: error, details: { field: 'launch.file', value: file, cwd, errno } },
-  );
-}
-
-function closeAll(outputs: OpenedOutput[]): void {
-  for (const output of outputs) output.close();
-}
-
-function errnoCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -4,8 +4,16 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveLaunch } from '../../src/process/interpreter.js';
 import type { LaunchRequest } from '../../src/runtime/driver.js';
+import { nativeSpawnerStatus } from '../../src/runtime/native-spawner.js';
 import { createRealDriver } from '../../src/runtime/real-driver.js';
+import type { RealDriverOptions } from '../../src/runtime/real-driver.js';
 import { fixture, isRunning, makeTempDir, ProcessReaper, readIfPresent, recordingListener, removeDir, waitFor } from './helpers.js';
+
+// Every test runs against child_process.spawn, and against the native spawner where it is built (CI builds it).
+const SPAWNERS: { name: string; spawner: NonNullable<RealDriverOptions['spawner']> }[] = [
+  { name: 'child_process', spawner: 'node' },
+  ...(nativeSpawnerStatus().spawner ? [{ name: 'native', spawner: 'auto' as const }] : []),
+];
 
 const reaper = new ProcessReaper();
 let dir: string;
@@ -31,9 +39,9 @@ function request(script: string, extra: Partial<LaunchRequest> = {}, args: strin
   };
 }
 
-describe('real driver messages', () => {
+describe.each(SPAWNERS)('real driver messages through $name', ({ spawner }) => {
   it('reports what the child sends, and carries a message to it', async () => {
-    const driver = createRealDriver({ onWarning: (message) => warnings.push(message) });
+    const driver = createRealDriver({ onWarning: (message) => warnings.push(message), spawner });
     const received: unknown[] = [];
     const listener = { ...recordingListener(), message: (data: unknown) => received.push(data) };
     const handle = driver.spawn(request(fixture('ready-after.cjs'), { messages: true }), listener);
@@ -54,7 +62,7 @@ describe('real driver messages', () => {
   }, 30_000);
 
   it('opens no channel unless asked: send answers false and the child cannot send', async () => {
-    const driver = createRealDriver({ onWarning: (message) => warnings.push(message) });
+    const driver = createRealDriver({ onWarning: (message) => warnings.push(message), spawner });
     const listener = recordingListener();
     const handle = driver.spawn(request(fixture('ready-after.cjs')), listener);
     reaper.group(await listener.spawnedPid);
@@ -64,7 +72,7 @@ describe('real driver messages', () => {
   }, 30_000);
 
   it('with killTree off signals the leader alone and leaves its group alive after it exits', async () => {
-    const driver = createRealDriver({ onWarning: (message) => warnings.push(message) });
+    const driver = createRealDriver({ onWarning: (message) => warnings.push(message), spawner });
     const pidFile = path.join(dir, 'grandchild.pid');
     const listener = recordingListener();
     const handle = driver.spawn(request(fixture('spawn-grandchild.sh'), { killTree: false }, [pidFile]), listener);
