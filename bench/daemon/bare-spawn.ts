@@ -1,5 +1,6 @@
-// The floor for starting many apps: this process spawning the same apps one after the other, as a daemon must
-// (child_process.spawn blocks until the child has exec'd), with stdout and stderr appended to files.
+// For scale when starting many apps: this process spawning the same apps one after the other through
+// child_process.spawn (which blocks until each child has exec'd), with stdout and stderr appended to files. arbor's
+// native spawner does not wait for the exec (src/runtime/native-process.ts), so it can beat this loop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -2,7 +2,7 @@
 // all 50 online), then with the 50 idle apps up, the daemon's VmRSS after the settling time and its CPU over a window.
 // Each manager has the machine to itself: the other's apps are deleted before it starts, because PM2's "idle" Node
 // apps are not idle (its in-process agent burns about 3 ms of CPU per app per second: 15 % of a core for 50), which
-// slowed whichever manager started second beside them. The floor is this process spawning (and stopping) the same 50
+// slowed whichever manager started second beside them. For scale, this process spawns (and stops) the same 50
 // apps itself; a bare Node process holding a unix socket is read beside each daemon.
 import { sleep } from './command.js';
 import { fiftyIdleApps } from './apps.js';
@@ -17,7 +17,7 @@ export interface FiftyAppsResult {
   cliMs: Record<ToolName, number[]>;
   /** ms from `start <config>` being run until a jlist showing all 50 online returned. */
   onlineMs: Record<ToolName, number[]>;
-  /** ms for this process to spawn the same 50 apps one after the other (the floor for cliMs and onlineMs). */
+  /** ms for this process to spawn the same 50 apps one after the other (child_process.spawn's pace, for scale). */
   bareSpawnMs: number[];
   /** VmRSS and RssAnon in bytes settleMs after the manager had its 50 online (the bare holder: once per run). */
   rss: Record<ToolName | 'bare', number[]>;
@@ -53,7 +53,7 @@ export async function benchFiftyApps(sandbox: Sandbox, python: string, options: 
     try {
       const pids = new Map<ToolName, number>();
       for (const tool of tools) pids.set(tool.name, await startDaemon(tool));
-      // The floor first: spawned and stopped again before either manager starts its apps.
+      // The bare loop first: spawned and stopped again before either manager starts its apps.
       const bare = spawnAll(fiftyIdleApps(PREFIX, python), sandbox.dir(`bare-fifty-${run}`), sandbox.env);
       result.bareSpawnMs.push(bare.ms);
       await bare.stop();
