@@ -17,8 +17,8 @@ import type { NativeSpawner } from './native-spawner.js';
 import { IPC_CHILD_ENV, openIpcChannel } from './native-ipc.js';
 import type { IpcChannel } from './native-ipc.js';
 import { errnoError, NATIVE_EVENT, NATIVE_FAILED_STAGE, NATIVE_SLOT, signalName } from './native-spawner.js';
-import { closeAll, errorText, groupHandle, killRestOfGroup, openOutputs, spawnFailure } from './spawn-support.js';
-import type { Warn } from './spawn-support.js';
+import { closeAll, groupHandle, killRestOfGroup, openOutputs, spawnFailure } from './spawn-support.js';
+import type { SendingChannel, Warn } from './spawn-support.js';
 
 /** The exit code of a process whose exec failed (a shell's "cannot execute" / "not found"). */
 export const EXEC_FAILED_EXIT_CODE = 127;
@@ -42,18 +42,7 @@ export function spawnNative(native: NativeSpawner, request: LaunchRequest, liste
   // The group to signal: the child's pid from the fork on, cleared once the leader has exited and its group was killed.
   let pgid: number | undefined;
   let channel: IpcChannel | null = null;
-  const handle: ProcessHandle = {
-    ...groupHandle(request, () => pgid, warn),
-    send(message) {
-      if (channel === null || !channel.connected) return false;
-      try {
-        return channel.send(message);
-      } catch (error) {
-        warn(`could not send a message to worker "${request.id}": ${errorText(error)}`);
-        return false;
-      }
-    },
-  };
+  const handle = groupHandle(request, () => pgid, () => channel as SendingChannel | null, warn);
   const wantsChannel = Boolean(request.ipc) || request.messages === true;
   let outputs: [OpenedOutput, OpenedOutput];
   let sockets: [number, number] | null = null;

@@ -8,7 +8,7 @@ import type { Driver, LaunchRequest, ProcessHandle, ProcessListener } from './dr
 import { nativeCanStart, spawnNative } from './native-process.js';
 import { nativeSpawnerStatus } from './native-spawner.js';
 import { closeAll, errorText, groupHandle, killRestOfGroup, openOutputs, spawnFailure } from './spawn-support.js';
-import type { Warn } from './spawn-support.js';
+import type { SendingChannel, Warn } from './spawn-support.js';
 
 /** Options of the real driver. */
 export interface RealDriverOptions {
@@ -41,18 +41,7 @@ function spawnProcess(request: LaunchRequest, listener: ProcessListener, warn: W
   // The group to signal: set once exec succeeded, cleared once the leader has exited and its group was killed.
   let pgid: number | undefined;
   let channel: ChildProcess | null = null;
-  const handle: ProcessHandle = {
-    ...groupHandle(request, () => pgid, warn),
-    send(message) {
-      if (channel === null || !channel.connected) return false;
-      try {
-        return channel.send(message as never);
-      } catch (error) {
-        warn(`could not send a message to worker "${request.id}": ${errorText(error)}`);
-        return false;
-      }
-    },
-  };
+  const handle = groupHandle(request, () => pgid, () => channel as SendingChannel | null, warn);
 
   let outputs: OpenedOutput[] = [];
   let child: ChildProcess;

@@ -9,10 +9,31 @@ import type { LaunchRequest, ProcessHandle } from './driver.js';
 /** Reports a problem that has no listener callback (e.g. a signal that could not be sent). */
 export type Warn = (message: string) => void;
 
+/** The part of an IPC channel a handle sends on (a ChildProcess, or the native spawner's channel). */
+export interface SendingChannel {
+  readonly connected: boolean;
+  send(message: unknown): boolean;
+}
+
 // A handle whose signals go to the group `currentGroup()` names, or nowhere once it returns undefined (not started
-// yet, or exited: the id may belong to an unrelated process by then).
-export function groupHandle(request: LaunchRequest, currentGroup: () => number | undefined, warn: Warn): ProcessHandle {
+// yet, or exited: the id may belong to an unrelated process by then), and whose messages go over `currentChannel()`.
+export function groupHandle(
+  request: LaunchRequest,
+  currentGroup: () => number | undefined,
+  currentChannel: () => SendingChannel | null,
+  warn: Warn,
+): ProcessHandle {
   return {
+    send(message) {
+      const channel = currentChannel();
+      if (channel === null || !channel.connected) return false;
+      try {
+        return channel.send(message);
+      } catch (error) {
+        warn(`could not send a message to worker "${request.id}": ${errorText(error)}`);
+        return false;
+      }
+    },
     signalGroup(signal) {
       const pgid = currentGroup();
       if (pgid === undefined) return;
