@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveLaunch } from '../../src/process/interpreter.js';
 import type { Driver, LaunchRequest } from '../../src/runtime/driver.js';
+import { GATE_CAPACITY } from '../../src/runtime/native-process.js';
 import { nativeSpawnerStatus } from '../../src/runtime/native-spawner.js';
 import { createRealDriver } from '../../src/runtime/real-driver.js';
 import type { RealDriverOptions } from '../../src/runtime/real-driver.js';
@@ -219,6 +220,36 @@ describe.each(SPAWNERS)('real driver through $name', ({ name, spawner }) => {
       expect(markers.filter((marker) => fs.existsSync(marker))).toEqual([]);
       for (const run of runs) expect(await within(run.listener.exit, 5_000, 'the exit')).toEqual({ code: 0, signal: null });
       expect(markers.filter((marker) => fs.existsSync(marker))).toEqual(markers);
+    });
+
+    it.runIf(name === 'native')('lets a full gate go at once, and holds nothing more in that turn', async () => {
+      const markers = Array.from({ length: GATE_CAPACITY + 2 }, (_, index) => path.join(dir, `ran-${index}`));
+      const runs = markers.map((marker) => start(launchOf({ command: `: > ${marker}` })));
+      const busyUntil = Date.now() + 4_000;
+      while (Date.now() < busyUntil && !markers.every((marker) => fs.existsSync(marker))) {
+        // spin: every child, held or not, is free to run within this turn
+      }
+      expect(markers.filter((marker) => !fs.existsSync(marker))).toEqual([]);
+      for (const run of runs) expect(await within(run.listener.exit, 5_000, 'the exit')).toEqual({ code: 0, signal: null });
+    });
+
+    it.runIf(name === 'native')('kills a child still held at the start gate with the signal sent, and reports that signal', async () => {
+      const marker = path.join(dir, 'ran');
+      const { handle, listener } = start(launchOf({ command: `touch ${marker}` }));
+      handle.signalGroup('SIGKILL');
+      expect(await within(listener.exit, 5_000, 'the exit')).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(fs.existsSync(marker)).toBe(false);
+      expect(listener.calls).toEqual(['spawned', 'exited']);
+    });
+
+    it.runIf(name === 'native')("puts each child in a process group of its own inside this process's session", async () => {
+      const { listener } = start(launchOf({ script: fixture('exit-with.js'), args: ['0', '60000'] }));
+      const pid = await listener.spawnedPid;
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces, so split after its ')'.
+      const fields = (statOf: string) => fs.readFileSync(`/proc/${statOf}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const [, , pgrp, session] = fields(String(pid));
+      expect(Number(pgrp)).toBe(pid);
+      expect(session).toBe(fields('self')[3]);
     });
 
     it('runs an executable text file without a #! line through /bin/sh, as execvp does', async () => {
