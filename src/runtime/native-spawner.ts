@@ -35,7 +35,7 @@ export interface NativeSpawner {
     gateRelease: number,
     onEvent: (kind: number, value: number, extra: number) => void,
   ): number;
-  /** A connected pair of unix stream sockets, both close-on-exec: [ours, the child's]. */
+  /** A connected pair of unix stream sockets, both close-on-exec: [ours, the child's]; throws an errno error (EMFILE...) when it cannot. */
   socketpair(): [number, number];
   supported(): boolean;
 }
@@ -62,12 +62,39 @@ function loadSpawner(): NativeSpawnerStatus {
   const file = findAddon(path.dirname(fileURLToPath(import.meta.url)));
   if (file === undefined) return { spawner: null, reason: `${ADDON_FILE} was not built (npm's install step builds it with node-gyp)` };
   try {
-    const spawner = createRequire(import.meta.url)(file) as NativeSpawner;
+    const spawner = wrapAddon(createRequire(import.meta.url)(file) as NativeAddon);
     if (!spawner.supported()) return { spawner: null, reason: 'this kernel has no pidfd_open (Linux 5.3 or later)' };
     return { spawner, reason: `loaded from ${file}` };
   } catch (error) {
     return { spawner: null, reason: `${file} did not load: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** The addon's exports as native/spawn.c defines them (lists as NUL-terminated strings, flags as numbers). */
+interface NativeAddon {
+  spawn(file: string, argv: string, envp: string, cwd: string, ...slotsGateAndListener: [number, number, number, number, number, number, (kind: number, value: number, extra: number) => void]): number;
+  socketpair(): { ours: number; theirs: number };
+  supported(): number;
+}
+
+// The typed API over the addon's exports, which take the shapes that are cheapest to read from C.
+function wrapAddon(addon: NativeAddon): NativeSpawner {
+  return {
+    spawn: (file, argv, envp, cwd, ...rest) => addon.spawn(file, nulTerminated(argv), nulTerminated(envp), cwd, ...rest),
+    socketpair: () => {
+      const { ours, theirs } = addon.socketpair();
+      if (ours < 0) throw errnoError(-ours, 'socketpair');
+      return [ours, theirs];
+    },
+    supported: () => addon.supported() === 1,
+  };
+}
+
+// ["a", "b"] -> "a\0b\0" (the elements hold no NUL: nativeCanStart admits no such request).
+function nulTerminated(list: readonly string[]): string {
+  let text = '';
+  for (const element of list) text += `${element}\0`;
+  return text;
 }
 
 // The addon in the package root above this module: src/runtime/ when run from source, dist/src/runtime/ from tsc's

@@ -135,6 +135,15 @@ describe.each(SPAWNERS)('real driver through $name', ({ name, spawner }) => {
       expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ cwd: sub, argv: ['ARBOR_FLAVOUR'], env: { ARBOR_FLAVOUR: 'mint' } });
     });
 
+    it('passes empty, spaced and non-ASCII arguments and env values verbatim', async () => {
+      const out = path.join(dir, 'verbatim.log');
+      const args = ['A_EMPTY', '', 'two words', 'A_UNICODE', 'ünï 字 🌳', 'A_EQUALS'];
+      const env = { A_EMPTY: '', A_UNICODE: 'crème brûlée 🌲', A_EQUALS: 'k=v=w' };
+      const { listener } = start(launchOf({ script: fixture('print-env.js'), args, env }), out);
+      await within(listener.exit, 5_000, 'print-env to exit');
+      expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ argv: args, env });
+    });
+
     it.runIf(process.platform === 'linux')('keeps no fd of a log file open in the parent after spawn', async () => {
       const out = path.join(dir, 'held.log');
       const { listener } = start(launchOf({ script: fixture('exit-with.js'), args: ['0', '200'] }), out, out);
