@@ -38,6 +38,12 @@ export interface ChildInfo {
   restarts: number;
 }
 
+/** A child checked against its supervisor by prepareChild, for startPrepared to start. */
+export interface PreparedChild {
+  readonly path: string | undefined;
+  readonly spec: ChildSpec;
+}
+
 /** How a tree ended: stopped on request, or its root gave up (errored). */
 export type TreeOutcome = { status: 'stopped' } | { status: 'errored'; reason: string };
 
@@ -98,16 +104,25 @@ export class Tree extends EventEmitter<{ event: [TreeEvent] }> {
 
   /** Adds a child at run time (last in start order) and starts it; resolves with its pid. */
   startChild(draft: ChildDraft, path?: string): Promise<{ id: string; pid: number | null }> {
-    const target = this.#refAt(path);
-    const parent = target.state();
+    return this.startPrepared(this.prepareChild(draft, path));
+  }
+
+  /** Validates a child against the supervisor at `path` as startChild would, starting nothing: throws what it would throw. */
+  prepareChild(draft: ChildDraft, path?: string): PreparedChild {
+    const parent = this.#refAt(path).state();
     const spec: ChildSpec = validateTree(draft, this.#context, parent.path);
     if (spec.significant && parent.spec.autoShutdown === 'never') {
       throw new ArborError('E_BAD_COMBINATION', `child '${spec.id}' is significant but supervisor '${parent.path}' has autoShutdown "never" (set autoShutdown to any_significant or all_significant)`, {
         details: { field: 'significant', value: true, allowed: 'significant children only under autoShutdown any_significant or all_significant', where: `supervisor '${parent.path}'` },
       });
     }
-    const record = target.newRecord(spec);
-    return this.#request(path, (reply) => ({ type: 'api.start_child', record, reply })) as Promise<{ id: string; pid: number | null }>;
+    return { path, spec };
+  }
+
+  /** Starts a child prepareChild validated (last in start order); resolves with its pid. */
+  startPrepared(prepared: PreparedChild): Promise<{ id: string; pid: number | null }> {
+    const record = this.#refAt(prepared.path).newRecord(prepared.spec);
+    return this.#request(prepared.path, (reply) => ({ type: 'api.start_child', record, reply })) as Promise<{ id: string; pid: number | null }>;
   }
 
   /** Stops a child without restarting it (a temporary child's spec is removed). */

@@ -10,7 +10,7 @@ import type { HomePaths } from './home.js';
 import { supervisor, worker } from '../spec/builders.js';
 import type { ChildDraft, OutputTarget } from '../spec/types.js';
 import type { TreeEvent } from '../supervisor/events.js';
-import { start, type ChildInfo, type Tree } from '../tree.js';
+import { start, type ChildInfo, type PreparedChild, type Tree } from '../tree.js';
 import { instanceLogs, ipcFallbackWarnings, workerOptions } from './app-spec.js';
 import { describeEntry, restartTime, type LiveState } from './describe.js';
 import { PidFiles, pidFilePath } from './pid-files.js';
@@ -35,6 +35,21 @@ export interface ManagerHooks {
 interface DraftBatch {
   created: ProcEntry[];
   freeId(name: string, parentPath: string): string;
+}
+
+/** A child of one start call, checked and ready to start, with the entries of its instances. */
+interface StartUnit {
+  child: PreparedChild;
+  entries: ProcEntry[];
+}
+
+// A tree error about one of `entries`' workers, reworded for the daemon's users: `worker "root/api/3"` becomes
+// `app "api"` (pm_ids are not theirs to see before the app exists).
+function namingApps(error: unknown, entries: ProcEntry[]): unknown {
+  if (!(error instanceof ArborError)) return error;
+  let message = error.message;
+  for (const entry of entries) message = message.replaceAll(`worker "${entry.supervisorPath}/${entry.pmId}"`, `app "${entry.name}"`);
+  return message === error.message ? error : new ArborError(error.code, message, { details: error.details, cause: error.cause });
 }
 
 /** Restart intensity of the daemon's own supervisors: PM2 apps are independent, their crash loops end in `errored` instead. */
@@ -106,14 +121,12 @@ export class Manager {
     const started: ProcEntry[] = [];
     const batch: DraftBatch = { created: started, freeId: this.#supervisorIdPicker() };
     const byName = new Map(apps.map((app) => [app.name, app]));
+    const drafts: (() => ChildDraft)[] = tree
+      ? [() => this.#treeDraft(tree.root, byName, 'root', batch), ...tree.unlisted.map((name) => () => this.#appDraft(byName.get(name)!, 'root', batch))]
+      : apps.map((app) => () => this.#appDraft(app, 'root', batch));
+    const units = this.#prepareAll(drafts, batch);
     try {
-      if (tree) {
-        const draft = this.#treeDraft(tree.root, byName, 'root', batch);
-        await this.#startDraft(draft, 'root', started);
-        for (const name of tree.unlisted) await this.#startDraft(this.#appDraft(byName.get(name)!, 'root', batch), 'root', started);
-      } else {
-        for (const app of apps) await this.#startDraft(this.#appDraft(app, 'root', batch), 'root', started);
-      }
+      for (const unit of units) await this.#startUnit(unit);
     } finally {
       this.#entriesChanged();
     }
@@ -121,13 +134,34 @@ export class Manager {
     return this.describe(started);
   }
 
-  async #startDraft(draft: ChildDraft, parentPath: string, created: ProcEntry[]): Promise<void> {
+  // Drafts and checks every child of a start before any of them starts: a mistake in one app (a missing script, an
+  // interpreter not found) then starts nothing and takes no pm_id. Synchronous, so no other request takes an id meanwhile.
+  #prepareAll(drafts: (() => ChildDraft)[], batch: DraftBatch): StartUnit[] {
+    const firstId = this.#nextId;
+    const units: StartUnit[] = [];
+    for (const draft of drafts) {
+      const before = batch.created.length;
+      try {
+        const child = this.#tree.prepareChild(draft(), 'root');
+        units.push({ child, entries: batch.created.slice(before) });
+      } catch (error) {
+        const failing = batch.created.slice(before);
+        for (const entry of batch.created) this.#forget(entry);
+        batch.created.length = 0;
+        this.#nextId = firstId;
+        throw namingApps(error, failing);
+      }
+    }
+    return units;
+  }
+
+  // Starts one prepared child; if it fails to start, its entries go (the ones started before it stay, running and listed).
+  async #startUnit(unit: StartUnit): Promise<void> {
     try {
-      await this.#tree.startChild(draft, parentPath);
+      await this.#tree.startPrepared(unit.child);
     } catch (error) {
-      for (const entry of created) this.#forget(entry);
-      created.length = 0;
-      throw error;
+      for (const entry of unit.entries) this.#forget(entry);
+      throw namingApps(error, unit.entries);
     }
   }
 

@@ -141,6 +141,37 @@ describe('the daemon', () => {
     expect((await list()).map((p) => [p.name, p.pm2_env.status])).toEqual([['keep', 'online']]);
   });
 
+  it('checks every app of a start before starting any: one missing script starts none of them and takes no pm_id', async () => {
+    const marker = `arbor-unstarted-${process.pid}-${Date.now()}`;
+    const good = app({ name: 'good', script: fixture('exit-with.js'), args: ['0', '60000', marker] });
+    const missing = { ...app({ name: 'missing', script: fixture('exit-with.js') }), script: '/nonexistent/missing.js' };
+    await expect(rpc.call('start', { apps: [good, missing] })).rejects.toMatchObject({
+      code: 'E_SCRIPT_NOT_FOUND',
+      message: 'app "missing" has script "/nonexistent/missing.js" (string) but /nonexistent/missing.js does not exist',
+    });
+    const inTree = parseEcosystem(
+      {
+        apps: [{ name: 'good', script: fixture('exit-with.js'), args: ['0', '60000', marker] }, { name: 'gone', script: '/nonexistent/gone.js' }],
+        tree: { strategy: 'one_for_all', children: ['good', 'gone'] },
+      },
+      { baseDir: process.cwd(), shellEnv: process.env },
+    );
+    await expect(rpc.call('start', { apps: inTree.apps, tree: inTree.tree })).rejects.toMatchObject({ code: 'E_SCRIPT_NOT_FOUND', message: expect.stringContaining('app "gone"') });
+    expect(await list()).toEqual([]);
+    const cmdline = (pid: string) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const running = fs.readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && cmdline(pid).includes(marker));
+    expect(running).toEqual([]);
+    const [started] = await rpc.call<ProcessDescription[]>('start', { apps: [app({ name: 'next', script: fixture('graceful-exit.js') })] });
+    expect(started).toMatchObject({ name: 'next', pm_id: 0 });
+    await list();
+  });
+
   it('runs a tree section: rest_for_one over apps restarts only the younger ones', async () => {
     const config = parseEcosystem(
       {
