@@ -11,7 +11,7 @@ export async function runSave(request: SaveRequest, context: CommandContext): Pr
     context.out.warn(`no app is managed: nothing saved, ${file} left as it was (use --force to save an empty list)`);
     return 0;
   }
-  context.out.info(`saved ${count} ${count === 1 ? 'process' : 'processes'} to ${file}`);
+  context.out.info(`saved ${count} ${count === 1 ? 'app' : 'apps'} to ${file}`);
   return 0;
 }
 

@@ -314,7 +314,7 @@ describe('other verbs', () => {
   it('save passes --force and says where it saved', async () => {
     const result = await run(['save', '--force'], { procs: [makeProcess()] });
     expect(callsOf(result.calls, 'dump')).toEqual([[{ force: true }]]);
-    expect(result.out).toBe('[arbor] saved 1 process to /tmp/arbor-fake-home/dump.json\n');
+    expect(result.out).toBe('[arbor] saved 1 app to /tmp/arbor-fake-home/dump.json\n');
   });
 
   it('init writes ecosystem.config.js in the working directory once', async () => {
