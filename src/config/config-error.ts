@@ -2,7 +2,7 @@
 
 import { isAbsolute, relative } from 'node:path';
 
-import { ArborError, describeValue } from '../errors.js';
+import { ArborError, describeValue, type ErrorCode } from '../errors.js';
 
 /** A place in a config: the file, the section path ('apps[2]', 'tree.children[1]') and the name there, when known. */
 export interface ConfigLocation {
@@ -46,5 +46,12 @@ export function configError(
   const where = describeLocation(at);
   return new ArborError('E_CONFIG', typeof message === 'string' ? `${message} in ${where}` : message(where), {
     details: { file: at.file, app: at.name ?? (at.path === '' ? undefined : at.path), path: at.path, ...details },
+  });
+}
+
+// An error for a path an app names that does not exist (its script, its cwd): `script /srv/app.js does not exist in <location>`.
+export function missingPath(at: ConfigLocation, code: ErrorCode, field: string, path: string): ArborError {
+  return new ArborError(code, `${field} ${path} does not exist in ${describeLocation(at)}`, {
+    details: { file: at.file, app: at.name ?? (at.path === '' ? undefined : at.path), path: at.path, field, value: path, allowed: 'an existing path' },
   });
 }

@@ -1,12 +1,14 @@
 // Reading an ecosystem (a file or JSON on stdin) for a command, and applying it: start the missing apps, and
 // restart or reload the ones the daemon already has with the file's environment (startOrRestart; also `start <file>`).
 
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { ArborClient } from '../../client/client.js';
 import type { ProcessDescription } from '../../client/types.js';
 import { parseEcosystem } from '../../config/ecosystem.js';
 import { loadEcosystem, parseJsonConfig } from '../../config/load.js';
-import type { EcosystemConfig } from '../../config/types.js';
+import { missingPath } from '../../config/config-error.js';
+import type { AppConfig, EcosystemConfig } from '../../config/types.js';
 import type { CommandContext } from './context.js';
 import { reportAction } from './show-table.js';
 import { pruneTree, selectOnly } from './targets.js';
@@ -58,6 +60,7 @@ export async function applyEcosystem(
 ): Promise<ProcessDescription[]> {
   const selection = selectOnly(config.apps, options.only, config.file ?? STDIN_NAME);
   warnUnknownOnly(selection.unknown, config, context);
+  checkPaths(config, selection.apps, existsSync);
   const known = options.force ? new Set<string>() : new Set((await client.summary()).map((proc) => proc.name));
   const present = selection.apps.filter((app) => known.has(app.name));
   const missing = selection.apps.filter((app) => !known.has(app.name));
@@ -75,6 +78,18 @@ export async function applyEcosystem(
     acted.push(...procs);
   }
   return acted;
+}
+
+// Refuses the ecosystem, before anything is restarted or started, when one of `apps` names a cwd or a script path that
+// does not exist: the daemon would refuse that app too, but only after the apps before it had been restarted, and
+// without the file and the apps[i] that say where to fix it. Bare words (commands on PATH) and command lines are
+// left to the daemon.
+export function checkPaths(config: EcosystemConfig, apps: readonly AppConfig[], exists: (path: string) => boolean): void {
+  for (const app of apps) {
+    const at = { ...(config.file === undefined ? {} : { file: config.file }), path: `apps[${config.apps.indexOf(app)}]`, name: app.name };
+    if (!exists(app.cwd)) throw missingPath(at, 'E_CWD_NOT_FOUND', 'cwd', app.cwd);
+    if (isAbsolute(app.script) && !/\s/.test(app.script) && !exists(app.script)) throw missingPath(at, 'E_SCRIPT_NOT_FOUND', 'script', app.script);
+  }
 }
 
 function warnUnknownOnly(unknown: readonly string[], config: EcosystemConfig, context: CommandContext): void {

@@ -297,6 +297,26 @@ describe('stop, restart, reload, delete, startOr*', () => {
     expect(input.apps.map((app) => app.name)).toEqual(['a', 'c']);
   });
 
+  it('refuses an ecosystem naming a missing script or cwd before restarting or starting anything, naming the file and apps[i]', async () => {
+    const config = (second: string) => `module.exports = { apps: [{ name: 'a', script: './app.js' }, ${second}] };\n`;
+    await writeFile(join(dir, 'ecosystem.config.js'), config(`{ name: 'b', script: './gone.js' }`));
+    const missingScript = await run(['startOrRestart', 'ecosystem.config.js'], { procs: [makeProcess({ name: 'a' })] });
+    expect(missingScript.code).toBe(1);
+    expect(missingScript.err).toBe(`[arbor] script ${join(dir, 'gone.js')} does not exist in apps[1] (b) of ${join(dir, 'ecosystem.config.js')}\n`);
+    expect(missingScript.calls.filter((call) => ['restart', 'reload', 'start'].includes(call.method))).toEqual([]);
+
+    await writeFile(join(dir, 'ecosystem.config.js'), config(`{ name: 'b', script: 'app.js', cwd: 'nowhere' }`));
+    const missingCwd = await run(['start', 'ecosystem.config.js']);
+    expect(missingCwd.err).toBe(`[arbor] cwd ${join(dir, 'nowhere')} does not exist in apps[1] (b) of ${join(dir, 'ecosystem.config.js')}\n`);
+    expect(callsOf(missingCwd.calls, 'start')).toEqual([]);
+
+    // A bare word may be a command on PATH, and a command line runs through the shell: both are the daemon's to check.
+    await writeFile(join(dir, 'ecosystem.config.js'), config(`{ name: 'b', script: 'sleep' }, { name: 'c', script: 'sleep 1000' }`));
+    const commands = await run(['start', 'ecosystem.config.js']);
+    expect(commands.code).toBe(0);
+    expect(callsOf(commands.calls, 'start')).toHaveLength(1);
+  });
+
   it('fails with E_APP_NOT_FOUND (exit 1) when the daemon matches nothing', async () => {
     const result = await run(['restart', 'ghost']);
     expect(result.code).toBe(1);
