@@ -9,7 +9,7 @@
 // process: child_process.spawn 1.12-1.20 s; this spawner 0.28-0.34 s until all had exec'd.
 //
 // Contract, per child:
-//   spawn(file, argv, envp, cwd, stdin, stdout, stderr, ipc, gateHold, gateRelease, onEvent) -> pid > 0 once forked, or -errno when the
+//   spawn(file, argv, envp, cwd, stdin, stdout, stderr, ipc, gateHold, gateRelease, onEvent, name) -> pid > 0 once forked, or -errno when the
 //   fork or its setup failed (-EINVAL for arguments of the wrong type). The pid is final (exec keeps it) and its process group exists when spawn returns.
 //   argv/envp: one string each, every element followed by a NUL ("node\0app.js\0"), so that a spawn costs one N-API
 //   call per list rather than one per element.
@@ -19,10 +19,12 @@
 //   onEvent(kind, value, extra): EVENT_SPAWNED (exec succeeded), then EVENT_EXITED (value: exit code or -1, extra:
 //   the signal number or 0); or EVENT_FAILED (value: errno, extra: the stage that failed), then EVENT_EXITED (127).
 //   EVENT_SPAWNED or EVENT_FAILED always comes first, and EVENT_EXITED always comes last (the child is reaped).
+//   name: the async resource name async_hooks see for onEvent's calls (the resource is onEvent itself).
 // The module imports as few N-API functions as it can: the dynamic linker looks each one up in node's table of
 // 75,000 symbols, and the kernel's fault-around maps 64 kB of that table into the daemon's RSS for each new page the
-// lookups touch. Measured with /proc/<pid>/pagemap in a daemon running 50 apps: 33 imports mapped 1.0 MB, these 25
-// map 0.56 MB (hence lists as strings, and results as numbers rather than booleans, arrays or exceptions).
+// lookups touch. Measured with /proc/<pid>/pagemap in a daemon running 50 apps: 33 imports mapped 1.0 MB, 25 mapped
+// 0.56 MB, these 23 map 0.44 MB (hence lists as strings, results as numbers or set on an object the caller passes,
+// rather than booleans, arrays, new objects or exceptions).
 // Only this module reaps its children (waitpid on their pid alone), so libuv's own SIGCHLD handling, which waits for
 // the pids it spawned itself, never takes them.
 #define _GNU_SOURCE
@@ -247,9 +249,9 @@ static napi_value number_value(napi_env env, int number) {
 }
 
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value args[11];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 11) {
+  size_t argc = 12;
+  napi_value args[12];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 12) {
     return number_value(env, -EINVAL);
   }
   int gate_hold, gate_release;
@@ -323,10 +325,8 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   child->status_fd = status_pipe[0];
   child->pidfd = pidfd;
   napi_create_reference(env, args[10], 1, &child->callback);
-  napi_value resource, resource_name;
-  napi_create_object(env, &resource);
-  napi_create_string_utf8(env, "arbor:spawn", NAPI_AUTO_LENGTH, &resource_name);
-  napi_async_init(env, resource, resource_name, &child->context);
+  // async_hooks see the callback as the resource, under the name the caller gave.
+  napi_async_init(env, args[10], args[11], &child->context);
   uv_poll_init(loop, &child->status_poll, status_pipe[0]);
   uv_poll_init(loop, &child->exit_poll, pidfd);
   child->status_poll.data = child;
@@ -350,20 +350,21 @@ done:
   return number_value(env, result);
 }
 
-// A connected pair of unix stream sockets, both close-on-exec: { ours, theirs } for an IPC channel or a start gate;
-// { ours: -errno, theirs: -1 } when the call failed.
+// socketpair(into): a connected pair of unix stream sockets, both close-on-exec, for an IPC channel or a start gate,
+// stored as into.ours and into.theirs; returns 0, or -errno when the call failed.
 static napi_value SocketPair(napi_env env, napi_callback_info info) {
-  (void)info;
+  size_t argc = 1;
+  napi_value into;
+  if (napi_get_cb_info(env, info, &argc, &into, NULL, NULL) != napi_ok || argc != 1) return number_value(env, -EINVAL);
   int pair[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    pair[0] = -errno;
-    pair[1] = -1;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return number_value(env, -errno);
+  if (napi_set_named_property(env, into, "ours", number_value(env, pair[0])) != napi_ok ||
+      napi_set_named_property(env, into, "theirs", number_value(env, pair[1])) != napi_ok) {
+    close(pair[0]);
+    close(pair[1]);
+    return number_value(env, -EINVAL);
   }
-  napi_value result;
-  napi_create_object(env, &result);
-  napi_set_named_property(env, result, "ours", number_value(env, pair[0]));
-  napi_set_named_property(env, result, "theirs", number_value(env, pair[1]));
-  return result;
+  return number_value(env, 0);
 }
 
 // 1 when this kernel can watch a child through a pidfd (Linux 5.3 and later), else 0.

@@ -72,19 +72,29 @@ function loadSpawner(): NativeSpawnerStatus {
 
 /** The addon's exports as native/spawn.c defines them (lists as NUL-terminated strings, flags as numbers). */
 interface NativeAddon {
-  spawn(file: string, argv: string, envp: string, cwd: string, ...slotsGateAndListener: [number, number, number, number, number, number, (kind: number, value: number, extra: number) => void]): number;
-  socketpair(): { ours: number; theirs: number };
+  spawn(
+    file: string,
+    argv: string,
+    envp: string,
+    cwd: string,
+    ...slotsGateListenerAndName: [number, number, number, number, number, number, (kind: number, value: number, extra: number) => void, string]
+  ): number;
+  socketpair(into: { ours: number; theirs: number }): number;
   supported(): number;
 }
+
+/** What async_hooks call the native spawner's callbacks. */
+const ASYNC_RESOURCE_NAME = 'arbor:spawn';
 
 // The typed API over the addon's exports, which take the shapes that are cheapest to read from C.
 function wrapAddon(addon: NativeAddon): NativeSpawner {
   return {
-    spawn: (file, argv, envp, cwd, ...rest) => addon.spawn(file, nulTerminated(argv), nulTerminated(envp), cwd, ...rest),
+    spawn: (file, argv, envp, cwd, ...rest) => addon.spawn(file, nulTerminated(argv), nulTerminated(envp), cwd, ...rest, ASYNC_RESOURCE_NAME),
     socketpair: () => {
-      const { ours, theirs } = addon.socketpair();
-      if (ours < 0) throw errnoError(-ours, 'socketpair');
-      return [ours, theirs];
+      const pair = { ours: -1, theirs: -1 };
+      const result = addon.socketpair(pair);
+      if (result < 0) throw errnoError(-result, 'socketpair');
+      return [pair.ours, pair.theirs];
     },
     supported: () => addon.supported() === 1,
   };
